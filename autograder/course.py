@@ -1,0 +1,86 @@
+"""Public facts about the course: its items, points, inputs and known numbers.
+
+Nothing here is secret. The article publishes Example 1's inputs and results,
+and Example 2's data split and hyperparameters; students see all of it. The
+reference code and the hidden cases live with the instructor (``solutions/``
+and the grading run), never in this package.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+ASSIGNMENT = "backprop"
+NOTEBOOK = "backprop"
+
+# Example 1: the article's network and inputs.
+EX1_INPUTS = {
+    "x": np.array([0.5, 0.1, -0.2]),
+    "target": 0.6,
+    "learnrate": 0.5,
+    "weights_input_hidden": np.array([[0.5, -0.6], [0.1, -0.2], [0.1, 0.7]]),
+    "weights_hidden_output": np.array([0.1, -0.3]),
+}
+EX1_QUANTITIES = (
+    "error",
+    "output_error_term",
+    "hidden_error",
+    "hidden_error_term",
+    "delta_w_h_o",
+    "delta_w_i_h",
+)
+EX1_KNOWN = {
+    "error": np.float64(0.11502656915007464),
+    "output_error_term": np.float64(0.028730669543515015),
+    "hidden_error": np.array([0.0028730669543515015, -0.008619200863054504]),
+    "hidden_error_term": np.array([0.00070802218654941, -0.00204471402395086]),
+    "delta_w_h_o": np.array([0.00804047394804529, 0.00555918091168283]),
+    "delta_w_i_h": np.array(
+        [
+            [1.7700554663735337e-04, -5.1117850598771553e-04],
+            [3.5401109327470676e-05, -1.0223570119754312e-04],
+            [-7.0802218654941352e-05, 2.0447140239508623e-04],
+        ]
+    ),
+}
+
+# Example 2: hyperparameters of the article's training run.
+EX2_SEED = 21
+EX2_N_HIDDEN = 2
+EX2_EPOCHS = 900
+EX2_LEARNRATE = 0.005
+#: The reference reaches 29/40 = 0.725 on the pinned split and "nobody is
+#: admitted" reaches 26/40 = 0.650. 28/40 sits between them: one record of
+#: slack below the reference, two records above the majority-class baseline.
+EX2_ACCURACY_THRESHOLD = 0.70
+
+
+@dataclass(frozen=True)
+class Item:
+    """One graded item: a grade cell in the notebook and a check in the grader."""
+
+    grade_id: str
+    points: float
+    title: str
+
+
+ITEMS = (
+    Item("ex1_error", 1, "Example 1: output error `error`"),
+    Item("ex1_output_error_term", 2, "Example 1: output error term `output_error_term`"),
+    Item("ex1_hidden_error", 1, "Example 1: hidden error `hidden_error`"),
+    Item("ex1_hidden_error_term", 2, "Example 1: hidden error term `hidden_error_term`"),
+    Item("ex1_delta_w_h_o", 2, "Example 1: hidden-to-output step `delta_w_h_o`"),
+    Item("ex1_delta_w_i_h", 2, "Example 1: input-to-hidden step `delta_w_i_h`"),
+    Item("ex1_other_inputs", 3, "Example 1: `backprop_step` on other inputs and sizes"),
+    Item("ex2_first_epoch", 3, "Example 2: weights after the first epoch"),
+    Item("ex2_final_weights", 3, "Example 2: weights after training"),
+    Item("ex2_loss", 2, "Example 2: training loss over all records, non-increasing"),
+    Item("ex2_accuracy", 2, "Example 2: test accuracy on the pinned split"),
+    Item("ex2_other_data", 3, "Example 2: `train_nn` on other data"),
+)
+ITEMS_BY_ID = {item.grade_id: item for item in ITEMS}
+TOTAL_POINTS = float(sum(item.points for item in ITEMS))
+
+
+def ex1_item(quantity: str) -> Item:
+    return ITEMS_BY_ID["ex1_" + quantity]

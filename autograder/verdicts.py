@@ -1,0 +1,65 @@
+"""Turn what a submission handed over into one verdict per graded item.
+
+This runs in the grader's process only. It takes the decoded
+:class:`~autograder.harvest.Payload` and the :class:`~autograder.plan.GradingPlan`
+and calls one check per item. Nothing the student's kernel printed or
+computed as a "result" is trusted; only the values it handed over are.
+"""
+
+import numpy as np
+
+from . import checks, oracle
+from .course import EX1_QUANTITIES, ITEMS
+from .values import Unavailable
+
+WEIGHTS = ("weights_input_hidden", "weights_hidden_output", "losses")
+
+
+def _accuracy(plan, final):
+    if isinstance(final, Unavailable):
+        return final
+    w1, w2 = final[0], final[1]
+    try:
+        w1 = np.asarray(w1, dtype=float).reshape(plan.ex2_initial[0].shape)
+        w2 = np.asarray(w2, dtype=float).reshape(plan.ex2_initial[1].shape)
+    except (TypeError, ValueError):
+        return Unavailable("returned weights of the wrong shape, so the accuracy cannot be measured")
+    with np.errstate(all="ignore"):
+        return oracle.accuracy(plan.data.features_test, plan.data.targets_test, w1, w2)
+
+
+def _pair(values):
+    return values if isinstance(values, Unavailable) else values[:2]
+
+
+def grade(payload, plan) -> list:
+    """All items of one submission, in the course's order."""
+    tol = plan.tolerances
+    ex1 = dict(rtol=tol.ex1_rtol, atol=tol.ex1_atol)
+    training = dict(rtol=tol.training_rtol, atol=tol.training_atol)
+    results = {}
+
+    for name, expected in zip(EX1_QUANTITIES, plan.ex1_article):
+        got = payload.value(f"ex1.{name}")
+        results[f"ex1_{name}"] = checks.ex1_quantity(name, got, expected, **ex1)
+
+    cases = [(case.label, payload.values(f"ex1_case{index}", EX1_QUANTITIES), expected)
+             for index, (case, expected) in enumerate(plan.ex1_cases)]
+    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES, **ex1)
+
+    first = payload.values("ex2_first", WEIGHTS)
+    final = payload.values("ex2_final", WEIGHTS)
+    results["ex2_first_epoch"] = checks.ex2_weights(
+        "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
+        plan.ex2_initial, **training)
+    results["ex2_final_weights"] = checks.ex2_weights(
+        "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
+        plan.ex2_initial, **training)
+    losses = final if isinstance(final, Unavailable) else final[2]
+    results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], **training)
+    results["ex2_accuracy"] = checks.ex2_accuracy(_accuracy(plan, final))
+
+    data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial)
+                  for index, (case, expected, initial) in enumerate(plan.ex2_cases)]
+    results["ex2_other_data"] = checks.ex2_other_data(data_cases, **training)
+    return [results[item.grade_id] for item in ITEMS]
