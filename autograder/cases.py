@@ -13,7 +13,7 @@ import numpy as np
 EX1_SIZES = ((4, 3), (2, 1), (5, 4))
 #: (records, features, hidden units, epochs, learning rate) of the data sets
 #: ``train_nn`` is trained on.
-EX2_SHAPES = ((24, 4, 3, 4, 0.5), (15, 3, 2, 3, 1.0))
+EX2_SHAPES = ((24, 4, 3, 4, 0.5), (15, 3, 2, 3, 0.3))
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def _weights_outcomes(got, expected, rtol, atol):
     return [cmp.compare(value, want, rtol=rtol, atol=atol) for value, want in zip(got, expected)]
 
 
-def _unchanged(got, initial):
+def unchanged(got, initial):
     try:
         return all(np.array_equal(np.asarray(value, dtype=float), start)
                    for value, start in zip(got, initial))
@@ -161,7 +161,7 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial,
     item = ITEMS_BY_ID[grade_id]
     if isinstance(got, Unavailable):
         return _unavailable(item, "train_nn", got)
-    if _unchanged(got, initial):
+    if unchanged(got, initial):
         return ItemResult(item.grade_id, 0, item.points, NOT_ATTEMPTED,
                           f"Not attempted: the weights {when} are still the starting weights.",
                           TRAINING_HINT)
@@ -175,6 +175,10 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial,
     return ItemResult(item.grade_id, item.points * good / 2, item.points,
                       PARTIAL if good else INCORRECT,
                       f"The weights {when} are wrong: " + "; ".join(wrong) + ".", TRAINING_HINT)
+
+
+NEVER_TRAINED = Unavailable("cannot be judged: the weights never moved from their starting "
+                            "values", not_attempted=True)
 
 
 def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
@@ -239,7 +243,7 @@ def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> 
             attempted = attempted or not got.not_attempted
             problems.append(f"on {label}, `train_nn` {got.reason}")
             continue
-        if _unchanged(got[:2], initial):
+        if unchanged(got[:2], initial):
             problems.append(f"on {label}, the weights never move")
             continue
         attempted = True

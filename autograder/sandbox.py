@@ -246,15 +246,20 @@ def kernel_env(*, home: str, tmp: str, exchange_dir: str) -> dict[str, str]:
     }
 
 
-def _uids_in_use() -> set[int]:
-    uids = set()
-    for pid in os.listdir("/proc"):
+def _process_uids() -> list[int]:
+    """Owner uid of every process (empty where there is no /proc, e.g. macOS)."""
+    uids = []
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
         if pid.isdigit():
             try:
-                uids.add(os.stat(f"/proc/{pid}").st_uid)
+                uids.append(os.stat(f"/proc/{pid}").st_uid)
             except OSError:
                 pass
     return uids
+
+
+def _uids_in_use() -> set[int]:
+    return set(_process_uids())
 
 
 def allocate_uid(start: int, count: int, lock_dir: str):
@@ -470,6 +475,11 @@ class SandboxedKernelManager(AsyncKernelManager):
                       processes=self.max_processes, file_size=self.max_file_size,
                       open_files=self.max_open_files)
         if not self.sandboxed:
+            # Without a user namespace RLIMIT_NPROC counts every process of our uid
+            # (ignored for root): allow max_processes more than already run.
+            mine = _process_uids().count(os.getuid()) if hasattr(os, "getuid") else 0
+            if limits["processes"] > 0:
+                limits["processes"] = limits["processes"] + mine if mine else 0
             return python_limits_command(**limits) + kernel
         ro_paths = [sys.prefix, sys.base_prefix, sys.exec_prefix,
                     os.path.dirname(os.path.realpath(sys.executable)), *self.extra_ro_paths]

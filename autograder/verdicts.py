@@ -56,6 +56,8 @@ def grade(payload, plan) -> list:
         "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
         plan.ex2_initial, **training)
     losses = final if isinstance(final, Unavailable) else final[2]
+    if not isinstance(final, Unavailable) and checks.unchanged(final[:2], plan.ex2_initial):
+        final = losses = checks.NEVER_TRAINED
     results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], **training)
     results["ex2_accuracy"] = checks.ex2_accuracy(_accuracy(plan, final))
 

@@ -1,0 +1,72 @@
+"""Write the grader's verdicts into the check cells, for nbgrader to save.
+
+Runs after :class:`GuardedExecute` and before nbgrader's ``SaveAutoGrades``.
+Whatever the student's kernel printed in a check cell is replaced by the
+verdict computed here, in the grader's process: the score as the cell's last
+value (a builtin float, which ``SaveAutoGrades`` reads) and the message and
+hint above it. Stderr noise or forged "passed" lines therefore change nothing.
+"""
+
+import json
+from pathlib import Path
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade
+
+from .. import verdicts
+from ..grading_run import BackpropGrader
+from ..harvest import Payload
+from ..render import verdict_outputs
+from ..results import ERROR, ItemResult
+from .restore_cells import was_restored
+
+RESULTS_FILE = "backprop-results.json"
+
+
+def _with_events(result: ItemResult, events) -> ItemResult:
+    if result.status == ERROR and events:
+        result.message += " (" + " ".join(events) + ")"
+    return result
+
+
+class ApplyVerdicts(NbGraderPreprocessor):
+    """Compute every item's verdict from the harvested values and store it."""
+
+    def preprocess(self, nb, resources):
+        state = resources.setdefault("backprop", {})
+        payload = state.get("payload") or Payload(None, "was never run by the grader")
+        plan = BackpropGrader(parent=self).plan()
+        results = {r.grade_id: _with_events(r, state.get("events", []))
+                   for r in verdicts.grade(payload, plan)}
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not is_grade(cell):
+                continue
+            grade_id = cell.metadata.nbgrader.get("grade_id")
+            points = float(cell.metadata.nbgrader.get("points", 0))
+            result = results.get(grade_id)
+            if was_restored(cell):
+                result = ItemResult(grade_id, 0, points, ERROR,
+                                    "This check cell was deleted or changed into another kind of "
+                                    "cell; it was put back and scores 0.")
+                results[grade_id] = result
+            elif result is None:
+                result = ItemResult(grade_id, 0, points, ERROR,
+                                    "This course's grader has no check with this id.")
+            cell.outputs = verdict_outputs(result)
+            cell.execution_count = None
+        state["results"] = [results[k].to_dict() for k in results]
+        self._write_results(resources, state)
+        return nb, resources
+
+    def _write_results(self, resources, state):
+        """Keep the structured results next to the graded notebook for reports."""
+        build_dir = resources.get("metadata", {}).get("path")
+        if not build_dir:
+            return
+        record = {
+            "notebook": resources.get("unique_key"),
+            "items": state["results"],
+            "events": state.get("events", []),
+        }
+        path = Path(build_dir) / RESULTS_FILE
+        path.write_text(json.dumps(record, indent=1), encoding="utf-8")

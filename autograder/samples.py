@@ -1,0 +1,138 @@
+"""Sample submissions: the solved notebook, the untouched release, and mutants.
+
+A mutant is the solved notebook with one textual change in one answer cell.
+The demo grades a class of them, and the tests use them to prove that every
+mistake loses points. Every mutation names the exact text it replaces, so a
+change to the source notebook that breaks one fails loudly.
+"""
+
+import copy
+from dataclasses import dataclass
+
+import nbformat
+
+from .course import NOTEBOOK
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+EX1_CELL, EX2_CELL = "ex1_backprop_step", "ex2_train_nn"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """Replace ``old`` by ``new`` in the answer cell ``grade_id``."""
+
+    grade_id: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    description: str
+    mutations: tuple = ()
+    untouched: bool = False
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def strip_markers(source: str) -> str:
+    return "\n".join(line for line in source.split("\n") if BEGIN not in line and END not in line)
+
+
+def solved(release_nb, source_nb):
+    """The release notebook with every answer cell filled from the source."""
+    answers = {grade_id(cell): strip_markers(cell.source) for cell in source_nb.cells
+               if cell.metadata.get("nbgrader", {}).get("solution")}
+    notebook = copy.deepcopy(release_nb)
+    for cell in notebook.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return notebook
+
+
+def mutate(notebook, mutations):
+    notebook = copy.deepcopy(notebook)
+    for mutation in mutations:
+        cells = [cell for cell in notebook.cells if grade_id(cell) == mutation.grade_id]
+        if len(cells) != 1 or cells[0].source.count(mutation.old) != 1:
+            raise ValueError(f"mutation does not apply: {mutation.old!r} in {mutation.grade_id}")
+        cells[0].source = cells[0].source.replace(mutation.old, mutation.new)
+    return notebook
+
+
+SAMPLES = (
+    Sample("perfect", "the reference solution"),
+    Sample("untouched", "the release as handed out", untouched=True),
+    Sample("sign_error", "error = output - target, so every step points uphill", (
+        Mutation(EX1_CELL, "error = target - output", "error = output - target"),
+        Mutation(EX2_CELL, "error = y - output", "error = output - y"),
+    )),
+    Sample("no_learnrate", "the weight steps are not scaled by the learning rate", (
+        Mutation(EX1_CELL, "delta_w_h_o = learnrate * output_error_term",
+                 "delta_w_h_o = output_error_term"),
+        Mutation(EX1_CELL, "delta_w_i_h = learnrate * hidden_error_term",
+                 "delta_w_i_h = hidden_error_term"),
+        Mutation(EX2_CELL, "weights_input_hidden += learnrate * del_w_input_hidden / n_records",
+                 "weights_input_hidden += del_w_input_hidden / n_records"),
+        Mutation(EX2_CELL, "weights_hidden_output += learnrate * del_w_hidden_output / n_records",
+                 "weights_hidden_output += del_w_hidden_output / n_records"),
+    )),
+    Sample("every_record", "Example 2 moves the weights after every record", (
+        Mutation(EX2_CELL,
+                 "del_w_hidden_output += output_error_term * hidden_output\n"
+                 "            del_w_input_hidden += hidden_error_term * x[:, None]",
+                 "weights_hidden_output += learnrate * output_error_term * hidden_output\n"
+                 "            weights_input_hidden += learnrate * hidden_error_term * x[:, None]"),
+        Mutation(EX2_CELL,
+                 "weights_input_hidden += learnrate * del_w_input_hidden / n_records\n"
+                 "        weights_hidden_output += learnrate * del_w_hidden_output / n_records",
+                 "pass"),
+    )),
+    Sample("raises", "a typo makes backprop_step raise NameError", (
+        Mutation(EX1_CELL, "error = target - output", "error = target - outptu"),
+    )),
+)
+
+#: More mutants, used by the tests.
+EXTRA_SAMPLES = (
+    Sample("no_averaging", "Example 2 forgets to divide by n_records", (
+        Mutation(EX2_CELL, "learnrate * del_w_input_hidden / n_records",
+                 "learnrate * del_w_input_hidden"),
+        Mutation(EX2_CELL, "learnrate * del_w_hidden_output / n_records",
+                 "learnrate * del_w_hidden_output"),
+    )),
+    Sample("no_hidden_derivative", "Example 2 leaves out f'(h) in the hidden error term", (
+        Mutation(EX2_CELL, "hidden_error_term = hidden_error * hidden_output * (1 - hidden_output)",
+                 "hidden_error_term = hidden_error"),
+    )),
+    Sample("warns", "a sigmoid that writes a warning to stderr on every call, with correct code", (
+        Mutation(EX1_CELL, "def backprop_step(",
+                 "import warnings\n_sigmoid = sigmoid\n"
+                 "def sigmoid(x):\n    warnings.warn('sigmoid called', RuntimeWarning)\n"
+                 "    return _sigmoid(x)\n\n"
+                 "warnings.simplefilter('always')\n\ndef backprop_step("),
+    )),
+)
+
+
+def build(sample: Sample, release_nb, source_nb):
+    if sample.untouched:
+        return copy.deepcopy(release_nb)
+    return mutate(solved(release_nb, source_nb), sample.mutations)
+
+
+def write_class(submitted_dir, release_nb, source_nb, samples=SAMPLES, assignment="backprop"):
+    """Write ``submitted/<student>/<assignment>/<notebook>.ipynb`` for each sample."""
+    from pathlib import Path
+
+    paths = {}
+    for sample in samples:
+        folder = Path(submitted_dir) / sample.name / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{NOTEBOOK}.ipynb"
+        nbformat.write(build(sample, release_nb, source_nb), str(path))
+        paths[sample.name] = path
+    return paths
