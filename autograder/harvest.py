@@ -150,6 +150,11 @@ def read_payload_file(path) -> dict:
         if not stat.S_ISREG(info.st_mode):
             raise PayloadError("the result file is not a regular file")
         raw = handle.read(MAX_PAYLOAD_BYTES + 1)
+    return parse_payload_bytes(raw)
+
+
+def parse_payload_bytes(raw: bytes) -> dict:
+    """Decode the payload file's bytes into the raw entry dictionary."""
     if len(raw) > MAX_PAYLOAD_BYTES:
         raise PayloadError("the result file is larger than any honest result")
     try:
@@ -218,6 +223,17 @@ class Payload:
 def read_payload(path) -> Payload:
     try:
         return Payload(read_payload_file(path))
+    except PayloadError as exc:
+        return Payload(None, str(exc))
+
+
+def payload_from_files(files: dict) -> Payload:
+    """The payload from a sandbox's exchange files (``{name: bytes}``)."""
+    raw = files.get(PAYLOAD_NAME)
+    if raw is None:
+        return Payload(None, "the grader's calls produced no result at all")
+    try:
+        return Payload(parse_payload_bytes(raw))
     except PayloadError as exc:
         return Payload(None, str(exc))
 

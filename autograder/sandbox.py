@@ -31,6 +31,8 @@ answers this as follows:
   that maps a single uid, and ``setpriv --reuid`` then fails with EINVAL),
   and ``prlimit`` + ``setpriv`` inside drop to the uid and set the limits.
   Parent dirs that bwrap creates are mode 0700, hence ``--perms 0755 --dir``.
+  Not root: bwrap's ``--unshare-all`` user namespace, no uid switch; there
+  RLIMIT_NPROC counts only the sandbox's processes (measured as uid 65534).
 * ``--new-session`` puts the kernel out of reach of the grader's process
   group signals, so interrupts are sent as ``interrupt_request`` messages.
 * Without bubblewrap (e.g. macOS) the kernel runs with resource limits only,
@@ -106,8 +108,10 @@ def _sandbox_problem(bwrap: str) -> str | None:
         return "prlimit (util-linux) not found"
     if _is_root() and not shutil.which("setpriv"):
         return "setpriv (util-linux) not found"
-    cmd = [bwrap, *_unshare_args(not _is_root()), "--die-with-parent",
-           "--ro-bind", "/", "/", "--proc", "/proc", "--", "true"]
+    cmd = [bwrap, *_unshare_args(not _is_root()), "--die-with-parent", "--new-session",
+           "--ro-bind", "/", "/", "--perms", "1777", "--size", "1048576", "--tmpfs", "/tmp",
+           "--proc", "/proc", "--dev", "/dev", "--clearenv", "--setenv", "PATH",
+           "/usr/bin:/bin", "--", "true"]
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=30,
                              env={"PATH": "/usr/bin:/bin"})
@@ -196,9 +200,10 @@ def bwrap_command(bwrap: str, *, work_host: str, conn_dir: str, env: dict[str, s
     """
     cmd = [bwrap, *_unshare_args(user_namespace), "--die-with-parent", "--new-session",
            "--perms", "1777", "--size", str(tmp_size), "--tmpfs", "/tmp",
-           "--proc", "/proc", "--dev", "/dev"]
+           "--proc", "/proc", "--dev", "/dev",
+           "--perms", "1777", "--size", str(tmp_size), "--tmpfs", "/dev/shm"]
     bound: list[str] = []
-    made: set[str] = {"/", "/tmp", "/proc", "/dev"}
+    made: set[str] = {"/", "/tmp", "/proc", "/dev", "/dev/shm"}
 
     def parents(path: str) -> None:  # bwrap would create them mode 0700
         parts = path.strip("/").split("/")[:-1]
@@ -401,11 +406,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.public_dir and not os.path.isdir(self.public_dir):
             raise FileNotFoundError(f"public_dir {self.public_dir!r} is not a folder")
         self.sandboxed = problem is None
-        root = tempfile.mkdtemp(prefix="autograder-sbx-")
         lock = None
         if self.sandboxed and _is_root():
             self.sandbox_uid, lock = allocate_uid(self.uid_range_start, self.uid_range_size,
                                                   self.uid_lock_dir)
+        root = tempfile.mkdtemp(prefix="autograder-sbx-")
         self._sandbox_root = root
         self._finalizer = weakref.finalize(self, _remove_sandbox, root, lock)
         try:
@@ -461,7 +466,8 @@ class SandboxedKernelManager(AsyncKernelManager):
                 self.kernel_spec.interrupt_mode = "message"
         return await super()._async_pre_start_kernel(**kw)
 
-    pre_start_kernel = _async_pre_start_kernel
+    async def pre_start_kernel(self, **kw):
+        return await self._async_pre_start_kernel(**kw)
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
@@ -504,7 +510,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._teardown_sandbox()
             raise
 
-    _launch_kernel = _async_launch_kernel
+    async def _launch_kernel(self, kernel_cmd, **kw):
+        return await self._async_launch_kernel(kernel_cmd, **kw)
 
     # -- exchange & cleanup -----------------------------------------------
     def read_exchange(self) -> dict[str, bytes]:
@@ -535,4 +542,5 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not restart:
             self._teardown_sandbox()
 
-    cleanup_resources = _async_cleanup_resources
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        await self._async_cleanup_resources(restart=restart)

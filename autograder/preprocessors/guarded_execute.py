@@ -182,7 +182,11 @@ class GuardedExecute(Execute):
                     events.append("The grader's calls of your functions did not finish in time.")
             except DeadKernelError:
                 events.append("The kernel died while the grader called your functions.")
-            payload = harvest.read_payload(os.path.join(host, harvest.PAYLOAD_NAME))
+            if hasattr(self.km, "read_exchange"):
+                # The sandbox reads regular files only and never follows links.
+                payload = harvest.payload_from_files(self.km.read_exchange())
+            else:
+                payload = harvest.read_payload(os.path.join(host, harvest.PAYLOAD_NAME))
             if not payload.complete and not payload.problem:
                 payload.problem = ("was not reached: the kernel crashed or hung while the grader "
                                    "called your functions")
