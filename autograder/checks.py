@@ -11,7 +11,9 @@ import numpy as np
 
 from . import compare as cmp
 from .course import EX2_ACCURACY_THRESHOLD, ITEMS_BY_ID, ex1_item
-from .results import CORRECT, ERROR, INCORRECT, NOT_ATTEMPTED, PARTIAL, ItemResult
+from . import diagnose
+from .results import (CARRIED_FORWARD, CORRECT, ERROR, INCORRECT, NOT_ATTEMPTED, PARTIAL,
+                      ItemResult)
 from .values import Unavailable
 
 #: Where to look when a quantity is wrong; a pointer to the formula, not code.
@@ -79,6 +81,36 @@ def ex1_quantity(quantity: str, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL) 
                       f"`{quantity}` {outcome.detail}.", hint)
 
 
+def _diagnosed(result: ItemResult, mistake) -> ItemResult:
+    if mistake is not None and not result.passed:
+        result.diagnosis = mistake.name
+        result.hint = mistake.hint
+    return result
+
+
+def ex1_in_context(quantity: str, got: dict, expected: dict, forward, *, carry_forward=True,
+                   rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
+    """One Example 1 quantity, judged against the expected value and, when that fails,
+    against what the student's own upstream value implies (error carried forward).
+    A wrong value that matches a catalogued mistake gets its name and hint."""
+    tol = dict(rtol=rtol, atol=atol)
+    result = ex1_quantity(quantity, got.get(quantity), expected[quantity], **tol)
+    if result.status not in (INCORRECT, ERROR):
+        return result
+    upstream = diagnose.UPSTREAM.get(quantity)
+    if carry_forward and upstream and cmp.as_array(got.get(upstream)) is not None:
+        implied = diagnose.carried_forward(quantity, got, expected)
+        value = got.get(quantity)
+        if (implied is not None and not isinstance(value, Unavailable)
+                and cmp.compare(value, implied, **tol).ok):
+            return ItemResult(result.grade_id, result.max_score, result.max_score,
+                              CARRIED_FORWARD,
+                              f"`{quantity}` differs from the expected value only because "
+                              f"`{upstream}` does: it follows correctly from your `{upstream}`, "
+                              "so this step earns its marks (error carried forward).")
+    return _diagnosed(result, diagnose.ex1_mistake(quantity, got, expected, forward, tol))
+
+
 def first_difference(names, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL):
     """The first of ``names`` whose value differs, with the comparison, or ``None``."""
     for name, value, want in zip(names, got, expected):
@@ -91,18 +123,20 @@ def first_difference(names, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL):
 
 
 def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
-    """``backprop_step`` on other networks: ``cases`` is ``[(label, got, expected)]``.
+    """``backprop_step`` on other networks: ``cases`` is ``[(label, got, expected, forward)]``.
 
     ``got`` is a tuple of the six values, or an :class:`Unavailable` when the
     call failed. Only the shape of each network is shown, never its inputs.
     """
     item = ITEMS_BY_ID["ex1_other_inputs"]
     passed, problems = 0, []
-    attempted = False
-    for label, got, expected in cases:
+    attempted, mistake = False, None
+    for label, got, expected, forward in cases:
         if isinstance(got, Unavailable):
             attempted = attempted or not got.not_attempted
             problems.append(f"on {label}, `backprop_step` {got.reason}")
+            if mistake is None and "could not be broadcast" in got.reason:
+                mistake = diagnose.CATALOGUE["x_not_column"]
             continue
         if all(value is None for value in got):
             problems.append(f"on {label}, every quantity is still `None`")
@@ -114,6 +148,10 @@ def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResul
         else:
             name, outcome = difference
             problems.append(f"on {label}, `{name}` {outcome.detail}")
+            if mistake is None:
+                mistake = diagnose.ex1_mistake(name, dict(zip(names, got)),
+                                               dict(zip(names, expected)), forward,
+                                               dict(rtol=rtol, atol=atol))
     total = len(cases)
     if passed == total:
         return ItemResult(item.grade_id, item.points, item.points, CORRECT,
@@ -125,7 +163,8 @@ def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResul
     message = f"`backprop_step` is correct on {passed} of {total} other networks; " + problems[0] + "."
     hint = ("Your function must use its parameters, not the article's numbers or global "
             "variables, and work for any number of inputs and hidden units.")
-    return ItemResult(item.grade_id, item.points * passed / total, item.points, status, message, hint)
+    return _diagnosed(ItemResult(item.grade_id, item.points * passed / total, item.points,
+                                 status, message, hint), mistake)
 
 
 WEIGHT_NAMES = ("weights_input_hidden", "weights_hidden_output")
@@ -150,8 +189,8 @@ TRAINING_HINT = (
 )
 
 
-def ex2_weights(grade_id: str, when: str, got, expected, initial,
-                *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
+def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
+                *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL, mistake=None) -> ItemResult:
     """The trained weights ``(weights_input_hidden, weights_hidden_output)``.
 
     ``got`` is the pair the student produced, or an :class:`Unavailable`.
@@ -172,16 +211,21 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial,
                           f"The weights {when} are correct.")
     wrong = [f"`{name}` {outcome.detail}" for name, outcome in zip(WEIGHT_NAMES, outcomes)
              if not outcome.ok]
-    return ItemResult(item.grade_id, item.points * good / 2, item.points,
-                      PARTIAL if good else INCORRECT,
-                      f"The weights {when} are wrong: " + "; ".join(wrong) + ".", TRAINING_HINT)
+    if variants:
+        pairs = {name: trajectory[:2] for name, trajectory in variants.items()}
+        mistake = diagnose.training_mistake(got, pairs, dict(rtol=rtol, atol=atol)) or mistake
+    return _diagnosed(ItemResult(item.grade_id, item.points * good / 2, item.points,
+                                 PARTIAL if good else INCORRECT,
+                                 f"The weights {when} are wrong: " + "; ".join(wrong) + ".",
+                                 TRAINING_HINT), mistake)
 
 
 NEVER_TRAINED = Unavailable("cannot be judged: the weights never moved from their starting "
                             "values", not_attempted=True)
 
 
-def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
+def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL,
+             mistake=None) -> ItemResult:
     """Half the points for a loss that never increases, half for matching ``expected``."""
     item = ITEMS_BY_ID["ex2_loss"]
     if isinstance(losses, Unavailable):
@@ -213,11 +257,12 @@ def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL
         parts.append(f"but it does not follow the expected curve (final loss {curve[-1]:.6f}, "
                      f"expected {expected[-1]:.6f})")
     message = "; ".join(parts)
-    return ItemResult(item.grade_id, score, item.points, PARTIAL if score else INCORRECT,
-                      message[0].upper() + message[1:] + ".", TRAINING_HINT)
+    return _diagnosed(ItemResult(item.grade_id, score, item.points,
+                                 PARTIAL if score else INCORRECT,
+                                 message[0].upper() + message[1:] + ".", TRAINING_HINT), mistake)
 
 
-def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD) -> ItemResult:
+def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> ItemResult:
     """Test accuracy of the trained weights on the pinned split."""
     item = ITEMS_BY_ID["ex2_accuracy"]
     if isinstance(accuracy, Unavailable):
@@ -225,20 +270,22 @@ def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD) -> ItemResult:
     if accuracy >= threshold - 1e-12:
         return ItemResult(item.grade_id, item.points, item.points, CORRECT,
                           f"Test accuracy {accuracy:.3f} reaches the threshold {threshold:.3f}.")
-    return ItemResult(item.grade_id, 0, item.points, INCORRECT,
-                      f"Test accuracy {accuracy:.3f} is below the threshold {threshold:.3f} "
-                      "(admitting nobody already scores 0.650).", TRAINING_HINT)
+    return _diagnosed(ItemResult(item.grade_id, 0, item.points, INCORRECT,
+                                 f"Test accuracy {accuracy:.3f} is below the threshold "
+                                 f"{threshold:.3f} (admitting nobody already scores 0.650).",
+                                 TRAINING_HINT), mistake)
 
 
 def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
-    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial)]``.
+    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial, variants)]``.
 
-    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples.
+    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``variants`` maps
+    a catalogued mistake to the triple that mistake produces on the same data.
     """
     item = ITEMS_BY_ID["ex2_other_data"]
     names = WEIGHT_NAMES + ("losses",)
-    passed, problems, attempted = 0, [], False
-    for label, got, expected, initial in cases:
+    passed, problems, attempted, mistake = 0, [], False, None
+    for label, got, expected, initial, variants in cases:
         if isinstance(got, Unavailable):
             attempted = attempted or not got.not_attempted
             problems.append(f"on {label}, `train_nn` {got.reason}")
@@ -253,6 +300,8 @@ def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> 
         else:
             name, outcome = difference
             problems.append(f"on {label}, `{name}` {outcome.detail}")
+            mistake = mistake or diagnose.training_mistake(got, variants or {},
+                                                           dict(rtol=rtol, atol=atol))
     total = len(cases)
     if passed == total:
         return ItemResult(item.grade_id, item.points, item.points, CORRECT,
@@ -260,9 +309,10 @@ def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> 
     if not attempted:
         return ItemResult(item.grade_id, 0, item.points, NOT_ATTEMPTED,
                           "Not attempted: " + problems[0] + ".", TRAINING_HINT)
-    return ItemResult(item.grade_id, item.points * passed / total, item.points,
-                      PARTIAL if passed else INCORRECT,
-                      f"`train_nn` is correct on {passed} of {total} other data sets; "
-                      + problems[0] + ".",
-                      "Use the function's parameters (features, targets, epochs, learnrate, "
-                      "n_hidden), not the global data or hyperparameters. " + TRAINING_HINT)
+    return _diagnosed(ItemResult(item.grade_id, item.points * passed / total, item.points,
+                                 PARTIAL if passed else INCORRECT,
+                                 f"`train_nn` is correct on {passed} of {total} other data sets; "
+                                 + problems[0] + ".",
+                                 "Use the function's parameters (features, targets, epochs, "
+                                 "learnrate, n_hidden), not the global data or hyperparameters. "
+                                 + TRAINING_HINT), mistake)

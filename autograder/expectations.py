@@ -7,7 +7,6 @@ installed, never released). A student's self-check uses
 """
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +21,21 @@ def _frame(features, targets):
     return features, targets
 
 
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class OracleExpectations:
     """Expected values by centred finite differences."""
 
     name = "finite differences"
+    training_mistakes = oracle.ORACLE_TRAINING_MISTAKES
+
+    def train_variant(self, mistake, features, targets, epochs, learnrate, n_hidden, seed):
+        return oracle.train_variant(features, targets, epochs, learnrate, n_hidden, seed, mistake)
 
     def backprop_step(self, **inputs):
         return oracle.backprop_step(**inputs)
@@ -46,11 +56,15 @@ class ReferenceExpectations:
                 f"the reference solutions are missing: {path} (the grader needs the course's "
                 "solutions/ folder)"
             )
-        spec = importlib.util.spec_from_file_location("_backprop_reference", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules.setdefault(spec.name, module)
-        spec.loader.exec_module(module)
-        self.module = module
+        self.module = _load(path, "_backprop_reference")
+        mistakes = Path(solutions_dir) / "mistakes.py"
+        self.mistakes = _load(mistakes, "_backprop_mistakes") if mistakes.is_file() else None
+        self.training_mistakes = tuple(self.mistakes.MISTAKES) if self.mistakes else ()
+
+    def train_variant(self, mistake, features, targets, epochs, learnrate, n_hidden, seed):
+        frame, series = _frame(features, targets)
+        return self.mistakes.train_with_mistake(frame, series, epochs, learnrate, n_hidden=n_hidden,
+                                                seed=seed, mistake=mistake)
 
     def backprop_step(self, **inputs):
         return self.module.backprop_step(**inputs)

@@ -81,11 +81,23 @@ def _backprop_harvest(spec_text, out_path, max_size):
             return
         record_tuple(prefix, keys, result)
 
+    step = space.get("backprop_step")
+    article = spec["ex1_article"]
     for name in names:
         payload["ex1." + name] = encode(space[name]) if name in space else {"kind": "undefined"}
+    if callable(step) and any(name not in space for name in names):
+        # Say why the names are missing: call the function on the article's inputs.
+        try:
+            step(_np.array(article["x"]), article["target"], article["learnrate"],
+                 _np.array(article["weights_input_hidden"]),
+                 _np.array(article["weights_hidden_output"]))
+        except BaseException as exc:
+            for name in names:
+                if name not in space:
+                    payload["ex1." + name] = {"kind": "failed", "message": (
+                        "`backprop_step` raised %s: %s" % (type(exc).__name__, exc))[:300]}
     save()
 
-    step = space.get("backprop_step")
     for index, case in enumerate(spec["ex1_cases"]):
         call("ex1_case%d" % index, names, step, _np.array(case["x"]), case["target"],
              case["learnrate"], _np.array(case["weights_input_hidden"]),
@@ -181,6 +193,8 @@ def decode_entry(entry):
         return Unavailable(f"raised {message}")
     if kind == "invalid":
         return Unavailable(message)
+    if kind == "failed":
+        return Unavailable(f"could not be computed: {message}")
     if kind != "array":
         return Unavailable("could not be read back from your notebook")
     shape, data = entry.get("shape"), entry.get("data")

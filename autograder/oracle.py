@@ -128,3 +128,71 @@ def accuracy(features_test, targets_test, weights_input_hidden, weights_hidden_o
     """Share of records whose prediction ``> 0.5`` matches the 0/1 target."""
     predictions = predict(features_test, weights_input_hidden, weights_hidden_output) > 0.5
     return float(np.mean(predictions == np.asarray(targets_test)))
+
+
+def forward(x, target, learnrate, weights_input_hidden, weights_hidden_output):
+    """The forward pass of Example 1 (given code in the notebook, so public)."""
+    x = np.asarray(x, dtype=np.float64)
+    hidden_input = np.dot(x, weights_input_hidden)
+    hidden_activation = sigmoid(hidden_input)
+    output_input = np.dot(hidden_activation, weights_hidden_output)
+    return {
+        "x": x,
+        "learnrate": float(learnrate),
+        "hidden_input": hidden_input,
+        "hidden_activation": hidden_activation,
+        "output_input": float(output_input),
+        "output": float(sigmoid(output_input)),
+    }
+
+
+def sigmoid_slope(z):
+    """σ(z)(1 − σ(z)), the sigmoid's derivative at z."""
+    s = sigmoid(np.asarray(z, dtype=np.float64))
+    return s * (1 - s)
+
+
+#: Training mistakes that are wrong *ways of descending* the true loss, so
+#: finite differences can reproduce them without any solution code.
+ORACLE_TRAINING_MISTAKES = ("no_learnrate", "no_averaging", "uphill_update",
+                            "update_every_record", "accumulators_not_reset")
+
+
+def train_variant(features, targets, epochs, learnrate, n_hidden, seed, mistake):
+    """Batch gradient descent done wrong in one of :data:`ORACLE_TRAINING_MISTAKES`."""
+    if mistake not in ORACLE_TRAINING_MISTAKES:
+        raise ValueError(f"finite differences cannot reproduce {mistake!r}")
+    features = np.asarray(features, dtype=np.float64)
+    targets = np.asarray(targets, dtype=np.float64)
+    n_records, n_features = features.shape
+    w1, w2 = initial_weights(n_features, n_hidden, seed)
+    split = w1.size
+
+    def unpack(params):
+        return params[:split].reshape(w1.shape), params[split:]
+
+    def half_squared_error(params, rows, ys):
+        first, second = unpack(params)
+        return 0.5 * np.sum((ys - predict(rows, first, second)) ** 2)
+
+    params = np.concatenate([w1.ravel(), w2])
+    accumulated = np.zeros_like(params)
+    losses = []
+    for _ in range(epochs):
+        if mistake == "update_every_record":
+            for row, y in zip(features, targets):
+                params = params - learnrate * centred_gradient(
+                    lambda p: half_squared_error(p, row[None, :], np.array([y])), params)
+        else:
+            total = centred_gradient(lambda p: half_squared_error(p, features, targets), params)
+            if mistake == "accumulators_not_reset":
+                accumulated = accumulated + total
+                total = accumulated
+            scale = {"no_learnrate": -1.0 / n_records, "no_averaging": -learnrate,
+                     "uphill_update": learnrate / n_records,
+                     "accumulators_not_reset": -learnrate / n_records}[mistake]
+            params = params + scale * total
+        first, second = unpack(params)
+        losses.append(mean_squared_error(features, targets, first, second))
+    first, second = unpack(params)
+    return first.copy(), second.copy(), np.array(losses)

@@ -71,12 +71,14 @@ class GradingPlan:
     ex2_first: tuple
     ex2_final: tuple
     ex2_cases: list
+    ex2_first_variants: dict = field(default_factory=dict)
     tolerances: Tolerances = field(default_factory=Tolerances)
 
     def harvest_spec(self) -> dict:
         """The inputs for the student's kernel. Nothing expected is in here."""
         return {
             "ex1_names": list(EX1_QUANTITIES),
+            "ex1_article": {name: np.asarray(value).tolist() for name, value in EX1_INPUTS.items()},
             "ex1_cases": [case.spec() for case, _ in self.ex1_cases],
             "ex2": {
                 "features": self.data.features.tolist(),
@@ -87,8 +89,15 @@ class GradingPlan:
                 "n_hidden": EX2_N_HIDDEN,
                 "seed": EX2_SEED,
             },
-            "ex2_cases": [case.spec() for case, _, _ in self.ex2_cases],
+            "ex2_cases": [entry[0].spec() for entry in self.ex2_cases],
         }
+
+
+def training_variants(expectations, features, targets, epochs, learnrate, n_hidden, seed):
+    """What each known training mistake produces on these inputs."""
+    return {mistake: tuple(expectations.train_variant(mistake, features, targets, epochs,
+                                                      learnrate, n_hidden, seed))
+            for mistake in getattr(expectations, "training_mistakes", ())}
 
 
 def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None) -> GradingPlan:
@@ -98,10 +107,10 @@ def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None) ->
                  for case in case_gen.network_cases(rng)]
     ex2_cases = []
     for case in case_gen.data_cases(rng):
-        expected = expectations.train(case.features, case.targets, case.epochs, case.learnrate,
-                                      case.n_hidden, case.seed)
+        args = (case.features, case.targets, case.epochs, case.learnrate, case.n_hidden, case.seed)
+        expected = expectations.train(*args)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
-        ex2_cases.append((case, tuple(expected), initial))
+        ex2_cases.append((case, tuple(expected), initial, training_variants(expectations, *args)))
     n_features = data.features.shape[1]
     return GradingPlan(
         source=expectations.name,
@@ -114,5 +123,7 @@ def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None) ->
         ex2_final=tuple(expectations.train(data.features, data.targets, EX2_EPOCHS,
                                            EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)),
         ex2_cases=ex2_cases,
+        ex2_first_variants=training_variants(expectations, data.features, data.targets, 1,
+                                             EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED),
         tolerances=tolerances or Tolerances(),
     )

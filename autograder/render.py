@@ -4,7 +4,13 @@ import html
 
 from nbformat.v4 import new_output
 
+from .diagnose import CATALOGUE
 from .results import ItemResult
+
+
+def diagnosis_title(result: ItemResult) -> str:
+    mistake = CATALOGUE.get(result.diagnosis)
+    return mistake.title if mistake else result.diagnosis
 
 ICONS = {"correct": "✅", "partial": "🟡", "incorrect": "❌", "not attempted": "⬜", "error": "❌"}
 COLOURS = {"correct": "#1b6e20", "partial": "#8a6d00", "incorrect": "#a31515",
@@ -21,7 +27,7 @@ def as_html(result: ItemResult) -> str:
         html.escape(result.message),
     ]
     if result.diagnosis:
-        parts.append(f"<br><em>Diagnosis:</em> {html.escape(result.diagnosis)}")
+        parts.append(f"<br><em>Diagnosis:</em> {html.escape(diagnosis_title(result))}")
     if result.hint:
         parts.append(f"<br><em>Hint:</em> {html.escape(result.hint)}")
     parts.append("</div>")
@@ -31,7 +37,7 @@ def as_html(result: ItemResult) -> str:
 def as_text(result: ItemResult) -> str:
     lines = [f"{result.score:g} / {result.max_score:g} points ({result.status}): {result.message}"]
     if result.diagnosis:
-        lines.append(f"Diagnosis: {result.diagnosis}")
+        lines.append(f"Diagnosis: {diagnosis_title(result)}")
     if result.hint:
         lines.append(f"Hint: {result.hint}")
     return "\n".join(lines)

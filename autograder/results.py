@@ -7,6 +7,7 @@ PARTIAL = "partial"
 INCORRECT = "incorrect"
 NOT_ATTEMPTED = "not attempted"
 ERROR = "error"
+CARRIED_FORWARD = "carried forward"
 
 
 @dataclass
@@ -40,6 +41,8 @@ class ItemResult:
     def summary(self) -> str:
         mark = "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
         text = f"[{mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
+        if self.diagnosis:
+            text += f"\n        diagnosis: {self.diagnosis.replace('_', ' ')}"
         if self.hint:
             text += f"\n        hint: {self.hint}"
         return text

@@ -35,9 +35,11 @@ class ApplyVerdicts(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         state = resources.setdefault("backprop", {})
         payload = state.get("payload") or Payload(None, "was never run by the grader")
-        plan = BackpropGrader(parent=self).plan()
+        grader = BackpropGrader(parent=self)
+        plan = state.get("plan") or grader.plan()
         results = {r.grade_id: _with_events(r, state.get("events", []))
-                   for r in verdicts.grade(payload, plan)}
+                   for r in verdicts.grade(payload, plan,
+                                           carry_forward=grader.error_carried_forward)}
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
                 continue

@@ -25,7 +25,7 @@ from jupyter_client.manager import KernelManager
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Type
+from traitlets import Dict, Integer, Type
 
 from .. import harvest
 from ..grading_run import BackpropGrader
@@ -59,6 +59,11 @@ class GuardedExecute(Execute):
     max_output_bytes = Integer(
         2 * 2**20, help="Printed output kept per submission; the rest is dropped."
     ).tag(config=True)
+    harvest_spec = Dict(
+        None, allow_none=True,
+        help="The plan's harvest spec (inputs only). None: build the plan in this process. "
+        "A parallel run's workers get it from the coordinator and never see the plan."
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -92,11 +97,12 @@ class GuardedExecute(Execute):
     # -- running ----------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = monotonic() + self.submission_timeout
-        grader = BackpropGrader(parent=self)
-        plan = grader.plan()
+        spec = self.harvest_spec
+        if spec is None:
+            spec = BackpropGrader(parent=self).plan().harvest_spec()
         skipped, events, payload = {}, [], None
         for attempt in range(self.max_restarts + 1):
-            payload, restart = self._attempt(nb, resources, plan, skipped, events)
+            payload, restart = self._attempt(nb, resources, spec, skipped, events)
             if not restart:
                 break
             events.append(f"The kernel was restarted (attempt {attempt + 2}).")
@@ -109,7 +115,7 @@ class GuardedExecute(Execute):
                                                     skipped=dict(skipped))
         return self.nb, resources
 
-    def _attempt(self, nb, resources, plan, skipped, events):
+    def _attempt(self, nb, resources, spec, skipped, events):
         from nbclient import NotebookClient
 
         NotebookClient.__init__(self, nb, None)
@@ -144,7 +150,7 @@ class GuardedExecute(Execute):
                     skipped[index] = reason
                     events.append(f"Cell {index} timed out.")
                     return None, True
-            return self._harvest(plan, events), False
+            return self._harvest(spec, events), False
 
     def _timed_out(self, cell) -> bool:
         return any(out.get("ename") == self.error_on_timeout.get("ename")
@@ -171,10 +177,10 @@ class GuardedExecute(Execute):
         scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
         return scratch, scratch, scratch
 
-    def _harvest(self, plan, events):
+    def _harvest(self, spec, events):
         host, inside, scratch = self._exchange_dirs()
         try:
-            code = harvest.kernel_code(plan.harvest_spec(),
+            code = harvest.kernel_code(spec,
                                        os.path.join(inside, harvest.PAYLOAD_NAME))
             try:
                 cell = self._run_hidden(code, self.harvest_timeout + 10)

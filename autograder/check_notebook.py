@@ -1,0 +1,90 @@
+"""``backprop check NOTEBOOK``: a student's full report, from the release folder alone.
+
+The notebook runs in the same guarded, sandboxed kernel the grader uses, the
+same harvest hands its values out, and the same checks judge them, with one
+difference: expected values come from the article's known numbers and from
+centred finite differences (:class:`~autograder.expectations.OracleExpectations`),
+so no reference solution, gradebook or hidden case is needed. Other inputs
+are drawn afresh on every run.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+from traitlets.config import Config
+
+from . import verdicts
+from .expectations import OracleExpectations
+from .nbgrader_setup import PACKAGE_DIR
+from .plan import Tolerances, build_plan, load_course_data
+from .preprocessors import GuardedExecute
+
+PUBLIC_FILES = ("data_prep.py", "binary.csv")
+
+
+class CheckError(Exception):
+    """The notebook or its folder cannot be checked (usage or file problem)."""
+
+
+def load_notebook(path: Path):
+    if not path.is_file():
+        raise CheckError(f"no such notebook: {path}")
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+        raise CheckError(f"{path} is not a readable notebook: {exc}") from None
+
+
+def grade_notebook(notebook, *, plan, public_dir, timeout=300, carry_forward=True):
+    """Run ``notebook`` in the guarded sandbox and judge it against ``plan``.
+
+    Returns ``(results, state)``; ``state`` holds the payload and the run's events.
+    """
+    config = Config()
+    config.SandboxedKernelManager.public_dir = str(public_dir)
+    config.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
+    executor = GuardedExecute(config=config, harvest_spec=plan.harvest_spec(),
+                              submission_timeout=timeout)
+    resources = {"metadata": {"path": str(public_dir)}, "backprop": {}}
+    executor.preprocess(notebook, resources)
+    state = resources["backprop"]
+    results = verdicts.grade(state["payload"], plan, carry_forward=carry_forward)
+    for result in results:
+        if result.status == "error" and state.get("events"):
+            result.message += " (" + " ".join(state["events"]) + ")"
+    return results, state
+
+
+def check_notebook(path, *, timeout=300, seed=None) -> list:
+    """Run the notebook at ``path`` and return one result per item."""
+    path = Path(path).resolve()
+    notebook = load_notebook(path)
+    folder = path.parent
+    missing = [name for name in PUBLIC_FILES if not (folder / name).is_file()]
+    if missing:
+        raise CheckError(f"{', '.join(missing)} must sit next to the notebook in {folder}")
+    plan = build_plan(OracleExpectations(), load_course_data(folder), seed=seed,
+                      tolerances=Tolerances.for_oracle())
+    results, _ = grade_notebook(notebook, plan=plan, public_dir=folder, timeout=timeout)
+    return results
+
+
+def run_check(notebook, *, timeout=300, as_json=False) -> int:
+    try:
+        results = check_notebook(notebook, timeout=timeout)
+    except CheckError as exc:
+        print(f"backprop check: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps([r.to_dict() for r in results], indent=1))
+    else:
+        for result in results:
+            print(result.summary())
+        earned = sum(r.score for r in results)
+        possible = sum(r.max_score for r in results)
+        passed = sum(r.passed for r in results)
+        print(f"\n{passed} of {len(results)} items pass; {earned:g} of {possible:g} points "
+              "(checked against the known numbers and finite differences).")
+    return 0 if all(r.passed for r in results) else 1
