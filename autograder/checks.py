@@ -247,19 +247,17 @@ def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL
     if increases == 0 and matches:
         return ItemResult(item.grade_id, score, item.points, CORRECT,
                           "The training loss never increases and follows the expected curve.")
-    parts = []
+    curve_text = (f"the expected curve (final loss {curve[-1]:.6f}, expected "
+                  f"{expected[-1]:.6f})")
     if increases:
         first = int(np.argmax(np.diff(curve) > atol)) + 1
-        parts.append(f"the training loss increases in {increases} epochs (first at epoch {first})")
+        rise = f"The training loss increases in {increases} epochs (first at epoch {first})"
+        message = f"{rise} and does not follow {curve_text}" if not matches else rise
     else:
-        parts.append("the training loss never increases")
-    if not matches:
-        parts.append(f"but it does not follow the expected curve (final loss {curve[-1]:.6f}, "
-                     f"expected {expected[-1]:.6f})")
-    message = "; ".join(parts)
+        message = f"The training loss never increases, but it does not follow {curve_text}"
     return _diagnosed(ItemResult(item.grade_id, score, item.points,
                                  PARTIAL if score else INCORRECT,
-                                 message[0].upper() + message[1:] + ".", TRAINING_HINT), mistake)
+                                 message + ".", TRAINING_HINT), mistake)
 
 
 def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> ItemResult:

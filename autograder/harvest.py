@@ -92,10 +92,21 @@ def _backprop_harvest(spec_text, out_path, max_size):
                  _np.array(article["weights_input_hidden"]),
                  _np.array(article["weights_hidden_output"]))
         except BaseException as exc:
+            # Keep what the function had computed before it raised.
+            computed = {}
+            frame_tb = exc.__traceback__
+            while frame_tb is not None:
+                if frame_tb.tb_frame.f_code is getattr(step, "__code__", None):
+                    computed = dict(frame_tb.tb_frame.f_locals)
+                frame_tb = frame_tb.tb_next
+            reason = ("`backprop_step` raised %s: %s" % (type(exc).__name__, exc))[:300]
             for name in names:
-                if name not in space:
-                    payload["ex1." + name] = {"kind": "failed", "message": (
-                        "`backprop_step` raised %s: %s" % (type(exc).__name__, exc))[:300]}
+                if name in space:
+                    continue
+                if computed.get(name) is not None:
+                    payload["ex1." + name] = encode(computed[name])
+                else:
+                    payload["ex1." + name] = {"kind": "failed", "message": reason}
     save()
 
     for index, case in enumerate(spec["ex1_cases"]):
@@ -171,7 +182,7 @@ def parse_payload_bytes(raw: bytes) -> dict:
         raise PayloadError("the result file is larger than any honest result")
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nesting bomb
         raise PayloadError("the result file is not valid JSON") from None
     if not isinstance(data, dict):
         raise PayloadError("the result file does not hold a JSON object")

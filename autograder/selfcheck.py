@@ -11,7 +11,9 @@ kernel) these functions do nothing: the verdicts are computed outside the
 student's process and written into the check cells afterwards.
 """
 
+import contextlib
 import functools
+import io
 import os
 import sys
 
@@ -20,8 +22,9 @@ import numpy as np
 from . import cases as case_gen
 from . import checks
 from .compare import FD_ATOL, FD_RTOL, RTOL, ATOL
-from .course import (EX1_KNOWN, EX1_QUANTITIES, EX2_EPOCHS, EX2_LEARNRATE, EX2_N_HIDDEN,
-                     EX2_SEED)
+from .course import (EX1_INPUTS, EX1_KNOWN, EX1_QUANTITIES, EX2_EPOCHS, EX2_LEARNRATE,
+                     EX2_N_HIDDEN, EX2_SEED)
+from .plan import training_variants
 from .expectations import OracleExpectations
 from . import oracle
 from .values import Unavailable
@@ -58,7 +61,8 @@ def call(function, *args, **kwargs):
     if not callable(function):
         return Unavailable("is not defined")
     try:
-        return function(*args, **kwargs)
+        with contextlib.redirect_stdout(io.StringIO()):
+            return function(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
         return Unavailable(f"raised {type(exc).__name__}: {exc}"[:300])
 
@@ -71,9 +75,22 @@ def as_tuple(result, size):
     return tuple(result)
 
 
+def _notebook_values(name, value):
+    """The six quantities as the notebook has them, for error carried forward."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") != "__main__":
+        frame = frame.f_back
+    space = frame.f_globals if frame is not None else {}
+    got = {q: space.get(q) for q in EX1_QUANTITIES}
+    got[name] = value
+    return got
+
+
 @_skip_when_grading
 def ex1_quantity(name, value):
-    show(checks.ex1_quantity(name, value, EX1_KNOWN[name], rtol=RTOL, atol=ATOL))
+    got = _notebook_values(name, value)
+    show(checks.ex1_in_context(name, got, EX1_KNOWN, oracle.forward(**EX1_INPUTS),
+                               rtol=RTOL, atol=ATOL))
 
 
 @_skip_when_grading
@@ -82,7 +99,8 @@ def ex1_other_inputs(backprop_step, seed=None):
     cases = []
     for case in case_gen.network_cases(rng):
         got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
-        cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs)))
+        cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs),
+                      oracle.forward(**case.inputs)))
     show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, rtol=FD_RTOL, atol=FD_ATOL))
 
 
@@ -109,8 +127,10 @@ def ex2_first_epoch(train_nn, features, targets):
                         n_hidden=EX2_N_HIDDEN, seed=EX2_SEED), 3)
     got = got if isinstance(got, Unavailable) else got[:2]
     expected = expected_training(features, targets, 1)[:2]
+    variants = training_variants(_ORACLE, np.asarray(features, float), np.asarray(targets, float),
+                                 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
     show(checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
-                            _initial(features), rtol=FD_RTOL, atol=FD_ATOL))
+                            _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL))
 
 
 @_skip_when_grading
@@ -152,5 +172,7 @@ def ex2_other_data(train_nn, seed=None):
         expected = _ORACLE.train(case.features, case.targets, case.epochs, case.learnrate,
                                  case.n_hidden, case.seed)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
-        cases.append((case.label, got, expected, initial))
+        variants = training_variants(_ORACLE, case.features, case.targets, case.epochs,
+                                     case.learnrate, case.n_hidden, case.seed)
+        cases.append((case.label, got, expected, initial, variants))
     show(checks.ex2_other_data(cases, rtol=FD_RTOL, atol=FD_ATOL))

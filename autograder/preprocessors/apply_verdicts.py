@@ -16,8 +16,10 @@ from nbgrader.utils import is_grade
 from .. import verdicts
 from ..grading_run import BackpropGrader
 from ..harvest import Payload
-from ..render import verdict_outputs
+from ..render import image_output, loss_curve_png, verdict_outputs
+from ..values import Unavailable
 from ..results import ERROR, ItemResult
+from ..safe_reading import unreadable_reason
 from .restore_cells import was_restored
 
 RESULTS_FILE = "backprop-results.json"
@@ -40,13 +42,19 @@ class ApplyVerdicts(NbGraderPreprocessor):
         results = {r.grade_id: _with_events(r, state.get("events", []))
                    for r in verdicts.grade(payload, plan,
                                            carry_forward=grader.error_carried_forward)}
+        unreadable = unreadable_reason(nb)
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
             grade_id = cell.metadata.nbgrader.get("grade_id")
             points = float(cell.metadata.nbgrader.get("points", 0))
             result = results.get(grade_id)
-            if was_restored(cell):
+            if unreadable:
+                result = ItemResult(grade_id, 0, points, ERROR,
+                                    f"Your notebook could not be read: {unreadable}. "
+                                    "Nothing of it was graded, so this item scores 0.")
+                results[grade_id] = result
+            elif was_restored(cell):
                 result = ItemResult(grade_id, 0, points, ERROR,
                                     "This check cell was deleted or changed into another kind of "
                                     "cell; it was put back and scores 0.")
@@ -55,10 +63,21 @@ class ApplyVerdicts(NbGraderPreprocessor):
                 result = ItemResult(grade_id, 0, points, ERROR,
                                     "This course's grader has no check with this id.")
             cell.outputs = verdict_outputs(result)
+            if grade_id == "ex2_loss":
+                self._add_loss_plot(cell, payload, plan)
             cell.execution_count = None
         state["results"] = [results[k].to_dict() for k in results]
         self._write_results(resources, state)
         return nb, resources
+
+    def _add_loss_plot(self, cell, payload, plan):
+        final = payload.values("ex2_final", ("weights_input_hidden", "weights_hidden_output",
+                                             "losses"))
+        if isinstance(final, Unavailable) or isinstance(final[2], Unavailable) or final[2] is None:
+            return
+        png = loss_curve_png(final[2], plan.ex2_final[2])
+        if png:
+            cell.outputs.insert(1, image_output(png, "Training loss: yours and the expected curve"))
 
     def _write_results(self, resources, state):
         """Keep the structured results next to the graded notebook for reports."""
