@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 WRONG = ("sign_error", "no_learnrate", "no_averaging", "no_hidden_derivative", "every_record")
 EX2_TRAJECTORY = ("ex2_first_epoch", "ex2_final_weights", "ex2_loss", "ex2_other_data")
 
+HIDDEN_SEED = 424242
 DELETED_CHECK = Sample("deleted_check", "deletes the check cell of ex1_error and of ex2_loss")
 SHADOW = Sample("shadow_module", "ships a data_prep.py and numpy.py next to a correct notebook")
 
@@ -36,6 +37,8 @@ def _without_checks(notebook, ids):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"))
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.BackpropGrader.hidden_seed = {HIDDEN_SEED}\n")
     nbgrader(["generate_assignment", "backprop", "--force"], course=course)
     release = nbformat.read(str(course / "release/backprop/backprop.ipynb"), 4)
     source = nbformat.read(str(course / "source/backprop/backprop.ipynb"), 4)
@@ -156,3 +159,52 @@ def test_feedback_and_export(graded):
         rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     assert rows["perfect"] == TOTAL_POINTS and rows["untouched"] == 0
     assert rows == {s: pytest.approx(sum(v.values())) for s, v in grades.items()}
+
+
+def _secret_strings(course):
+    """Texts that must never reach a student: hidden inputs, expected values, reference code."""
+    import numpy as np
+
+    from autograder.expectations import ReferenceExpectations
+    from autograder.plan import build_plan, load_course_data
+
+    plan = build_plan(ReferenceExpectations(course / "solutions"),
+                      load_course_data(course / "release" / "backprop"), seed=HIDDEN_SEED)
+    numbers = []
+    for case, expected in plan.ex1_cases:
+        numbers += [v for value in case.inputs.values() for v in np.ravel(value)]
+        numbers += [v for value in expected for v in np.ravel(value)]
+    for case, expected, _, _ in plan.ex2_cases:
+        numbers += list(np.ravel(case.features)[:20])
+        numbers += [v for value in expected for v in np.ravel(value)]
+    numbers += list(np.ravel(plan.ex2_final[0])) + list(np.ravel(plan.ex2_first[0]))
+    texts = {repr(float(v)) for v in numbers} | {f"{float(v):.8f}" for v in numbers}
+    texts = {t for t in texts if len(t.strip("-0.")) >= 6}
+    reference = (course / "solutions" / "reference.py").read_text()
+    texts |= {line.strip() for line in reference.splitlines()
+              if "error_term" in line and "=" in line}
+    return texts
+
+
+def test_nothing_secret_reaches_the_feedback_or_the_graded_notebooks(graded):
+    course, _, _ = graded
+    nbgrader(["generate_feedback", "backprop", "--force"], course=course)
+    secrets = _secret_strings(course)
+    assert len(secrets) > 100
+    files = list((course / "feedback").rglob("*.html"))
+    assert len(files) == 11
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{path}: {leaked[:5]}"
+
+
+def test_feedback_shows_score_message_hint_and_the_loss_plot(graded):
+    course, _, _ = graded
+    nbgrader(["generate_feedback", "backprop", "--force", "--student", "no_averaging"],
+             course=course)
+    html = (course / "feedback/no_averaging/backprop/backprop.html").read_text(encoding="utf-8")
+    assert "no averaging over records" in html  # the diagnosis, named
+    assert "Hint:" in html and "n_records" in html
+    assert "data:image/png;base64," in html
+    assert "Training loss: yours and the expected curve" in html
