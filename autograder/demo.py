@@ -32,18 +32,19 @@ class Progress:
 def grade_table(grades, students) -> str:
     """A plain-text table of students × items with totals."""
     ids = [item.grade_id for item in ITEMS]
-    short = [grade_id.replace("ex1_", "1:").replace("ex2_", "2:") for grade_id in ids]
     width = max(len(s) for s in students + ["student"])
-    header = f"{'student':<{width}} | " + " ".join(f"{s[:9]:>9}" for s in short) + " |  total"
-    points = f"{'(points)':<{width}} | " + " ".join(f"{item.points:>9g}" for item in ITEMS) \
+    header = (f"{'':<{width}} | {'Example 1':<62}| {'Example 2':<44}|\n"
+              f"{'student':<{width}} | " + " ".join(f"{item.short:>8}" for item in ITEMS)
+              + " |  total")
+    points = f"{'(points)':<{width}} | " + " ".join(f"{item.points:>8g}" for item in ITEMS) \
         + f" | {TOTAL_POINTS:>6g}"
-    lines = [header, points, "-" * len(header)]
+    lines = [header, points, "-" * len(header.splitlines()[-1])]
     for student in students:
         row = grades.get(student, {})
         cells = []
         for grade_id in ids:
             score = row.get(grade_id)
-            cells.append(f"{'-' if score is None else format(score, 'g'):>9}")
+            cells.append(f"{'-' if score is None else format(score, 'g'):>8}")
         total = sum(v for v in row.values() if v is not None)
         lines.append(f"{student:<{width}} | " + " ".join(cells) + f" | {total:>6g}")
     return "\n".join(lines)
