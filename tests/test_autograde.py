@@ -208,3 +208,32 @@ def test_feedback_shows_score_message_hint_and_the_loss_plot(graded):
     assert "Hint:" in html and "n_records" in html
     assert "data:image/png;base64," in html
     assert "Training loss: yours and the expected curve" in html
+
+
+def test_class_report(graded, tmp_path):
+    from autograder.report import write_report
+
+    course, grades, _ = graded
+    late = course / "submitted" / "late_student" / "backprop"
+    late.mkdir(parents=True)
+    (late / "backprop.ipynb").write_text("{}")
+    try:
+        out = write_report(course=course, out_dir=tmp_path / "report")
+    finally:
+        import shutil
+
+        shutil.rmtree(late.parent)
+    for name in ("report.html", "items.csv", "scores_histogram.png", "item_success.png",
+                 "mistakes.png"):
+        assert (out / name).stat().st_size > 200, name
+        if name.endswith(".png"):
+            assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with open(out / "items.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 12 * 12  # 11 graded students and one that failed, 12 items each
+    averaging = [r for r in rows if r["student"] == "no_averaging" and r["diagnosis"]]
+    assert {r["diagnosis"] for r in averaging} == {"no_averaging"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "no averaging over records" in html and "no_averaging" in html
+    assert "late_student" in html and "no grades in the gradebook" in html
+    assert html.count("data:image/png;base64,") == 3
