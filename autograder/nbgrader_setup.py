@@ -15,6 +15,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 
 from .course import ASSIGNMENT
 from .preprocessors import ApplyVerdicts, GuardedExecute, RestoreCells
+from .safe_reading import SafeNotebookExporter
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DB_URL_ENV = "BACKPROP_DB_URL"
@@ -45,6 +46,8 @@ def configure(c, course_root, assignment=ASSIGNMENT):
 
     c.Autograde.sanitize_preprocessors = SANITIZE
     c.Autograde.autograde_preprocessors = AUTOGRADE
+    # Unreadable notebooks score 0 with a reason; nbgrader metadata comes from the gradebook.
+    c.Autograde.exporter_class = SafeNotebookExporter
     # The source's data files, never the student's copies, are used when grading.
     c.Autograde.exclude_overwriting = {}
 

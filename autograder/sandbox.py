@@ -66,6 +66,8 @@ import weakref
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Callable, Integer, List, Unicode, default
 
+from .kernel_output import CappedOutput
+
 GiB = 2**30
 MiB = 2**20
 SANDBOX_HOME = "/home/student"  # the work folder as the sandboxed kernel sees it
@@ -375,6 +377,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     exchange_max_bytes = Integer(16 * MiB, config=True, help="Most bytes read from exchange/.")
     exchange_callback = Callable(None, allow_none=True, config=True, help="Called as "
                                  "callback(manager, files) with exchange/'s files before cleanup.")
+    kernel_output_max_bytes = Integer(64 * 1024, config=True, help="Bytes kept (for the "
+                                      "log) of what the kernel process writes to its own "
+                                      "stdout/stderr; the rest is dropped, never passed on.")
 
     @default("bwrap_path")
     def _bwrap_path_default(self) -> str:
@@ -391,8 +396,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.sandboxed = False
         self.sandbox_uid = None
         self.exchange_files: dict[str, bytes] = {}
+        self.kernel_output = b""
         self._sandbox_root = None
         self._finalizer = None
+        self._output = None
 
     # -- setup ------------------------------------------------------------
     def _setup_sandbox(self) -> None:
@@ -504,11 +511,17 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["env"] = self._kernel_env() if not self.sandboxed else {"PATH": "/usr/bin:/bin"}
         kw["cwd"] = self.work_dir_host
+        # Never the grader's stdout/stderr: a capped pipe (see autograder.kernel_output).
+        self._close_output()
+        output = self._output = CappedOutput(self.kernel_output_max_bytes)
+        kw["stdout"] = kw["stderr"] = output.write_fd
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         except BaseException:
+            self._close_output()
             self._teardown_sandbox()
             raise
+        output.release_writer()
 
     async def _launch_kernel(self, kernel_cmd, **kw):
         return await self._async_launch_kernel(kernel_cmd, **kw)
@@ -525,6 +538,19 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.exchange_callback is not None:
             self.exchange_callback(self, files)
 
+    def _close_output(self) -> None:
+        """Keep (capped) and log what the kernel process wrote to its stdout/stderr."""
+        output, self._output = self._output, None
+        if output is None:
+            return
+        self.kernel_output, total = output.close()
+        if total:
+            self.log.debug("Kernel process output (%d bytes): %s", total,
+                           self.kernel_output.decode("utf-8", "replace"))
+        if output.dropped:
+            self.log.warning("The kernel process wrote %d bytes to its own stdout/stderr; "
+                             "%d were dropped", total, output.dropped)
+
     def _teardown_sandbox(self) -> None:
         if self._sandbox_root is None:
             return
@@ -539,6 +565,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not restart and self.has_kernel and await self._async_is_alive():
             await self._async_kill_kernel()  # nothing may still write into the folder
         await super()._async_cleanup_resources(restart=restart)
+        self._close_output()
         if not restart:
             self._teardown_sandbox()
 

@@ -22,13 +22,14 @@ import tempfile
 from time import monotonic
 
 from jupyter_client.manager import KernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer, Type
 
 from .. import harvest
 from ..grading_run import BackpropGrader
+from ..safe_reading import unreadable_reason
 from ..sandbox import SandboxedKernelManager
 from ..selfcheck import GRADING_ENV
 
@@ -60,7 +61,7 @@ class GuardedExecute(Execute):
         2 * 2**20, help="Printed output kept per submission; the rest is dropped."
     ).tag(config=True)
     harvest_spec = Dict(
-        None, allow_none=True,
+        default_value=None, allow_none=True,
         help="The plan's harvest spec (inputs only). None: build the plan in this process. "
         "A parallel run's workers get it from the coordinator and never see the plan."
     )
@@ -70,6 +71,15 @@ class GuardedExecute(Execute):
         self.kernel_manager_class = self.kernel_manager
         self._fixed_timeout = None
         self._deadline = monotonic() + self.submission_timeout
+        self._asked_exit = False
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        # exit()/quit() stop the kernel ~0.1 s after the reply, so that the death would be
+        # blamed on a later, innocent cell: blame the cell that asked instead.
+        payload = kwargs["execute_reply"].get("content", {}).get("payload") or []
+        if any(isinstance(item, dict) and item.get("source") == "ask_exit" for item in payload):
+            self._asked_exit = True
 
     # -- time and output limits ------------------------------------------------
     def _remaining(self) -> float:
@@ -96,6 +106,11 @@ class GuardedExecute(Execute):
 
     # -- running ----------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
+        if unreadable_reason(nb):  # a stand-in for an unreadable file: nothing to run
+            resources.setdefault("backprop", {}).update(
+                payload=harvest.Payload(None, "was not graded: your notebook could not be read"),
+                events=[], skipped={})
+            return nb, resources
         self._deadline = monotonic() + self.submission_timeout
         spec = self.harvest_spec
         if spec is None:
@@ -122,6 +137,7 @@ class GuardedExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self._output_bytes, self._capped = 0, set()
+        self._asked_exit = False
         with self.setup_kernel():
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
@@ -144,6 +160,18 @@ class GuardedExecute(Execute):
                     _note(cell, "KernelDied", reason)
                     skipped[index] = reason
                     events.append(f"Cell {index} crashed the kernel.")
+                    return None, True
+                except CellTimeoutError:  # it ignored the interrupt and kept running
+                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
+                    _note(cell, "CellTimeoutError", reason)
+                    skipped[index] = reason
+                    events.append(f"Cell {index} timed out.")
+                    return None, True
+                if self._asked_exit:
+                    reason = "this cell shut the kernel down (it was skipped on a fresh run)"
+                    _note(cell, "KernelExit", reason)
+                    skipped[index] = reason
+                    events.append(f"Cell {index} shut the kernel down.")
                     return None, True
                 if self._timed_out(cell):
                     reason = "this cell did not finish in time (it was skipped on a fresh run)"
@@ -188,6 +216,8 @@ class GuardedExecute(Execute):
                     events.append("The grader's calls of your functions did not finish in time.")
             except DeadKernelError:
                 events.append("The kernel died while the grader called your functions.")
+            except CellTimeoutError:  # the student's code ignored the interrupt
+                events.append("The grader's calls of your functions did not finish in time.")
             if hasattr(self.km, "read_exchange"):
                 # The sandbox reads regular files only and never follows links.
                 payload = harvest.payload_from_files(self.km.read_exchange())
