@@ -50,7 +50,7 @@ def grade_table(grades, students) -> str:
     return "\n".join(lines)
 
 
-def run_demo(*, directory=None, keep=False, class_samples=samples.SAMPLES) -> int:
+def run_demo(*, directory=None, keep=False, class_samples=None) -> int:
     progress = Progress(6)
     course = Path(directory).resolve() if directory else Path(tempfile.mkdtemp(prefix="backprop-demo-"))
     if directory and (course / "gradebook.db").exists():
@@ -58,6 +58,8 @@ def run_demo(*, directory=None, keep=False, class_samples=samples.SAMPLES) -> in
             path = course / name
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     make_course(course)
+    if class_samples is None:
+        class_samples = samples.load_catalogue(course).SAMPLES
     progress(f"Course folder: {course}")
 
     nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course=course)

@@ -207,7 +207,6 @@ def test_feedback_shows_score_message_hint_and_the_loss_plot(graded):
     assert "no averaging over records" in html  # the diagnosis, named
     assert "Hint:" in html and "n_records" in html
     assert "data:image/png;base64," in html
-    assert "Training loss: yours and the expected curve" in html
 
 
 def test_class_report(graded, tmp_path):
