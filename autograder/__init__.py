@@ -13,7 +13,9 @@ Modules, from the bottom up:
 * ``verdicts``: payload + plan -> one result per item;
 * ``sandbox``: the kernel manager that runs student code in bubblewrap;
 * ``preprocessors``: the steps installed into nbgrader's own autograde pipeline;
-* ``nbgrader_setup``, ``course_dir``, ``samples``, ``demo``, ``cli``: running the course.
+* ``nbgrader_setup``, ``course_dir``, ``samples``, ``demo``, ``cli``: running the course;
+* ``parallel`` (``backprop grade``) with ``autograde_steps``, ``execute_task``, ``replay``,
+  ``worker_pools``, ``grade_state``, ``class_course``: grading a class in parallel.
 """
 
 __version__ = "1.0.0"

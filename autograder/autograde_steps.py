@@ -29,7 +29,7 @@ from nbconvert.writers import FilesWriter
 from nbgrader import utils
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import Autograde
-from nbgrader.converters.base import BaseConverter, NbGraderException
+from nbgrader.converters.base import BaseConverter
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from traitlets.utils.importstring import import_item
 

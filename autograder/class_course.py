@@ -38,8 +38,11 @@ def set_seed(course, seed) -> None:
     config.write_text("".join(lines) + SEED_LINE.format(seed=seed), encoding="utf-8")
 
 
-def class_samples(count, pool=sample_mod.SAMPLES + sample_mod.EXTRA_SAMPLES) -> list:
-    """``[(student name, sample)]``: ``count`` students cycling through ``pool``."""
+def class_samples(count, pool=None) -> list:
+    """``[(student name, sample)]``: ``count`` students cycling through ``pool``
+    (default: the catalogue's ``SAMPLES`` and ``EXTRA_SAMPLES``)."""
+    if pool is None:
+        pool = tuple(sample_mod.SAMPLES) + tuple(sample_mod.EXTRA_SAMPLES)
     chosen = []
     for index, sample in zip(range(count), itertools.cycle(pool)):
         round_ = index // len(pool)

@@ -21,12 +21,12 @@ import resource
 import shutil
 import socket
 import tempfile
+import threading
 import time
 from pathlib import Path, PurePosixPath
 
 import nbformat
-
-from .sandbox import PUBLIC_IGNORE
+from jupyter_core.utils import ensure_async
 
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
@@ -36,6 +36,8 @@ def read_public_files(public_dir) -> dict:
 
     The same selection the sandbox copies (notebooks and caches left out).
     """
+    from .sandbox import PUBLIC_IGNORE
+
     root = Path(public_dir)
     files = {}
     for folder, dirnames, filenames in os.walk(root):
@@ -72,6 +74,59 @@ def _worker_config(config: dict, public_dir: str):
     return cfg
 
 
+_KERNELS = threading.local()
+
+
+def _descendants(pid) -> list:
+    found, todo = [pid], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = [int(p) for p in (task / "children").read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _sample_kernel(km) -> None:
+    """Add the kernel's peak memory and CPU time so far to this thread's tally.
+
+    Read from /proc just before the kernel is shut down (Linux only): its
+    processes are not the worker's waited-for children, so ``getrusage``
+    does not see them."""
+    tally = getattr(_KERNELS, "tally", None)
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if tally is None or process is None or not os.path.isdir("/proc"):
+        return
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in _descendants(process.pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                tally["peak_rss"] = max(tally["peak_rss"], int(line.split()[1]) * 1024)
+        tally["cpu"] += (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _measuring(kernel_manager_class):
+    """The configured kernel manager, unchanged but for a look at the kernel's
+    peak memory and CPU time before it is shut down."""
+
+    class MeasuredKernelManager(kernel_manager_class):
+        async def shutdown_kernel(self, now=False, restart=False):
+            _sample_kernel(self)
+            return await ensure_async(super().shutdown_kernel(now=now, restart=restart))
+
+    MeasuredKernelManager.__name__ = kernel_manager_class.__name__
+    MeasuredKernelManager.__qualname__ = kernel_manager_class.__qualname__
+    return MeasuredKernelManager
+
+
 def execute_submission(*, notebook_json: str, public_files: dict, harvest_spec: dict,
                        config: dict, execute_class=None) -> dict:
     """Run one sanitized notebook through GuardedExecute and harvest its values.
@@ -91,6 +146,7 @@ def execute_submission(*, notebook_json: str, public_files: dict, harvest_spec: 
         started = time.monotonic()
         preprocessor = execute_class(config=_worker_config(config, public))
         preprocessor.harvest_spec = harvest_spec
+        preprocessor.kernel_manager_class = _measuring(preprocessor.kernel_manager_class)
         nb = nbformat.reads(notebook_json, as_version=4)
         resources = {"metadata": {"path": public}}
         with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"):
@@ -109,14 +165,16 @@ def execute_submission(*, notebook_json: str, public_files: dict, harvest_spec: 
         shutil.rmtree(public, ignore_errors=True)
 
 
-def memory_usage() -> dict:
-    """Peak resident memory (bytes) of this process and of its finished children
-    (the sandboxed kernels it started)."""
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+def worker_peak_rss() -> int:
+    """Peak resident memory (bytes) of this process."""
     scale = 1 if os.uname().sysname == "Darwin" else 1024  # ru_maxrss is KiB on Linux
-    return {
-        "worker_peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
-        "kernel_peak_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale,
-    }
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
 def run_student_task(task: dict) -> dict:
@@ -125,18 +183,25 @@ def run_student_task(task: dict) -> dict:
     ``task`` = ``{"student", "notebooks": {notebook_id: json}, "public_files",
     "harvest_spec", "config", "execute_class"}``.
     """
-    started = time.monotonic()
+    started, wall, cpu_before = time.monotonic(), time.time(), cpu_seconds()
+    _KERNELS.tally = tally = {"peak_rss": 0, "cpu": 0.0}
     results = {}
-    for notebook_id, notebook_json in task["notebooks"].items():
-        results[notebook_id] = execute_submission(
-            notebook_json=notebook_json, public_files=task["public_files"],
-            harvest_spec=task["harvest_spec"], config=task["config"],
-            execute_class=task.get("execute_class"))
+    try:
+        for notebook_id, notebook_json in task["notebooks"].items():
+            results[notebook_id] = execute_submission(
+                notebook_json=notebook_json, public_files=task["public_files"],
+                harvest_spec=task["harvest_spec"], config=task["config"],
+                execute_class=task.get("execute_class"))
+    finally:
+        _KERNELS.tally = None
     return {
         "student": task["student"],
         "notebooks": results,
         "seconds": time.monotonic() - started,
-        "worker": {"host": socket.gethostname(), "pid": os.getpid(), **memory_usage()},
+        "started": wall,
+        "cpu": {"worker": cpu_seconds() - cpu_before, "kernels": tally["cpu"]},
+        "worker": {"host": socket.gethostname(), "pid": os.getpid(),
+                   "worker_peak_rss": worker_peak_rss(), "kernel_peak_rss": tally["peak_rss"]},
     }
 
 

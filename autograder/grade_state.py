@@ -5,8 +5,8 @@ A submission is up to date, and skipped without ``--force``, when all of:
 * the state file records it with the same *submission hash* (every file of
   ``submitted/<student>/<assignment>/``) and the same *grading fingerprint*
   (the course config, the autograder package, nbgrader's version, the
-  solutions, the assignment's source and release files, the gradebook URL and
-  the hidden seed);
+  solutions, the assignment's source and release files, every nbgrader
+  setting and the hidden seed);
 * the gradebook holds a score for each of its autograded cells;
 * its autograded notebooks exist.
 
@@ -60,8 +60,35 @@ def tree_hash(root, digest=None) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(*, course_root, assignment, db_url, seed, execute_config) -> str:
-    """The grading fingerprint: anything that can change a verdict."""
+#: Settings that name this machine's folders, not how a submission is graded.
+PATH_SETTINGS = ("root", "db_url", "public_dir", "solutions_dir", "extra_ro_paths",
+                 "uid_lock_dir", "bwrap_path")
+
+
+def config_text(config) -> str:
+    """A stable text of an nbgrader config, without its folder names."""
+    import re
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in sorted(value.items())
+                    if k not in PATH_SETTINGS}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, type):
+            return f"{value.__module__}.{value.__qualname__}"
+        return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+    return json.dumps(plain(config), sort_keys=True)
+
+
+def fingerprint(*, course_root, assignment, seed, config) -> str:
+    """The grading fingerprint: anything that can change a verdict.
+
+    Folder names are left out, so a course folder can be moved or copied.
+    Which gradebook is used is not in here either: the gradebook itself is
+    checked for every submission's scores (:func:`graded_in_gradebook`).
+    """
     import nbgrader
 
     from . import __version__
@@ -70,8 +97,7 @@ def fingerprint(*, course_root, assignment, db_url, seed, execute_config) -> str
     digest = hashlib.sha256()
     digest.update(json.dumps({"format": FORMAT, "autograder": __version__,
                               "nbgrader": nbgrader.__version__, "assignment": assignment,
-                              "db_url": db_url, "seed": seed,
-                              "execute": repr(sorted(execute_config.items()))},
+                              "seed": seed, "config": config_text(config)},
                              sort_keys=True).encode())
     package = Path(__file__).resolve().parent
     for part in (root / "nbgrader_config.py", root / "solutions", root / "source" / assignment,

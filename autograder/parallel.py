@@ -34,7 +34,6 @@ import os
 import sys
 import threading
 import time
-import warnings
 from collections import deque
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -76,6 +75,7 @@ class GradeReport:
     timings: dict = field(default_factory=dict)
     workers: dict = field(default_factory=dict)
     seconds: float = 0.0
+    coordinator_cpu: float = 0.0
     log_file: Path = None
 
     @property
@@ -88,6 +88,7 @@ class GradeReport:
             "submissions": self.submissions, "graded": self.graded,
             "up_to_date": self.up_to_date, "failed": self.failed, "timings": self.timings,
             "workers": self.workers, "seconds": round(self.seconds, 3),
+            "coordinator_cpu": round(self.coordinator_cpu, 3),
             "log_file": str(self.log_file) if self.log_file else None,
         }
 
@@ -262,10 +263,7 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
     ``students`` if given. Raises :class:`GradeSetupError` for unusable
     input; a submission that fails to grade is listed in the report.
     """
-    from .autograde_steps import FATAL_ERRORS, SetupError
-    from .grade_state import GradeState
-
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     root = _course_root(course)
     public_dir = root / "release" / assignment
     if not public_dir.is_dir():
@@ -285,6 +283,12 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
         report.log_file = log_file
         stack.enter_context(_warnings_to(log_file))
         stack.enter_context(_working_dir(root))
+        # The workers start (and import) while the coordinator loads nbgrader.
+        pool = stack.enter_context(_pool(workers, scheduler, worker_log))
+        report.pool = pool.description
+        from .autograde_steps import FATAL_ERRORS, SetupError
+        from .grade_state import GradeState
+
         try:
             run = _Run(root=root, assignment=assignment, public_dir=public_dir,
                        state=GradeState(root), log_file=log_file, report=report)
@@ -293,23 +297,21 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
         except SetupError as exc:
             raise GradeSetupError(str(exc)) from None
         if todo:
-            pool = _make_pool(workers, scheduler, worker_log)
-            report.pool = pool.description
             try:
                 run.grade(todo, pool, Progress(len(todo), stream) if progress else None)
             except FATAL_ERRORS as exc:
-                pool.close(kill=True)
                 raise GradeAborted(f"nbgrader stopped: {_describe(exc)}") from exc
-            except BaseException:
-                pool.close(kill=True)
-                raise
-            pool.close()
+        else:
+            report.pool = ""
     report.seconds = time.monotonic() - started
+    report.coordinator_cpu = time.process_time() - cpu_started
     _write_last_run(state_dir, report)
     return report
 
 
-def _make_pool(workers, scheduler, worker_log):
+@contextmanager
+def _pool(workers, scheduler, worker_log):
+    """The worker pool, closed at the end (killed if the run stops early)."""
     from .worker_pools import DaskPool, LocalPool
 
     if scheduler:
@@ -320,8 +322,13 @@ def _make_pool(workers, scheduler, worker_log):
                                   f"{_describe(exc)}") from None
     else:
         pool = LocalPool(workers or os.cpu_count() or 1, log_path=worker_log)
-    pool.warm()
-    return pool
+    try:
+        pool.warm()
+        yield pool
+    except BaseException:
+        pool.close(kill=True)
+        raise
+    pool.close()
 
 
 def _write_last_run(state_dir, report):
@@ -374,6 +381,8 @@ class _Run:
             raise GradeSetupError(f"no submissions: nothing matches "
                                   f"submitted/*/{self.assignment}/*.ipynb in {self.root}") \
                 from None
+        excluded = set(filter(None, (app.coursedir.student_id_exclude or "").split(",")))
+        submitted = {s: path for s, path in submitted.items() if s not in excluded}
         chosen = sorted(submitted)
         if students:
             unknown = sorted(set(students) - set(submitted))
@@ -393,7 +402,7 @@ class _Run:
 
         settings = execute_settings(app.config, execute_class)
         grading = grade_state.fingerprint(course_root=self.root, assignment=self.assignment,
-                                          db_url=db_url, seed=seed, execute_config=settings)
+                                          seed=seed, config=app.config)
         if require_sandbox:
             settings.setdefault("SandboxedKernelManager", {})["require_sandbox"] = True
             problem = sandbox._sandbox_problem(sandbox._default_bwrap())
@@ -441,7 +450,7 @@ class _Run:
                 except FATAL_ERRORS:
                     raise
                 except Exception as exc:  # noqa: BLE001 - nbgrader's per-student errors
-                    self._fail(student, f"nbgrader could not sanitize it: {_describe(exc)}")
+                    self._fail(student, f"nbgrader could not sanitize it: {_describe(exc)}", exc)
                     continue
                 if notebooks is None:
                     self._fail(student, "excluded by CourseDirectory.student_id_exclude")
@@ -449,6 +458,7 @@ class _Run:
                 pool.submit(student, dict(base_task, student=student, notebooks=notebooks))
                 now = time.monotonic()
                 inflight[student] = {"prepare": now - began, "submitted": now,
+                                     "submitted_wall": time.time(),
                                      "deadline": now + budget * len(notebooks)
                                      * (1 + len(inflight) // pool.capacity)}
                 if self.plan_builder.ident is None and (len(inflight) >= pool.capacity
@@ -480,7 +490,7 @@ class _Run:
             result, error = resolved
             info = inflight.pop(tag)
             if error is not None:
-                self._fail(tag, f"the worker could not execute it: {_describe(error)}")
+                self._fail(tag, f"the worker could not execute it: {_describe(error)}", error)
             else:
                 self.plan_builder.wait()
                 began = time.monotonic()
@@ -489,7 +499,7 @@ class _Run:
                 except FATAL_ERRORS:
                     raise
                 except Exception as exc:  # noqa: BLE001 - nbgrader's per-student errors
-                    self._fail(tag, f"nbgrader could not grade it: {_describe(exc)}")
+                    self._fail(tag, f"nbgrader could not grade it: {_describe(exc)}", exc)
                 else:
                     finish = time.monotonic() - began
                     self.state.record(self.assignment, tag, submission=self.hashes[tag],
@@ -508,14 +518,15 @@ class _Run:
             raise GradeAborted("a worker stopped answering; the run was stopped "
                                f"({', '.join(late)}); run `backprop grade` again")
 
-    def _fail(self, student, reason) -> None:
+    def _fail(self, student, reason, exc=None) -> None:
         self.report.failed[student] = reason
         self.state.forget(self.assignment, student)
         try:
             self.converter.discard(student)
         except Exception:  # noqa: BLE001 - best effort, as in nbgrader
             pass
-        self.converter.log.error("Failed to grade %s: %s", student, reason)
+        self.converter.log.error("Failed to grade %s: %s", student, reason,
+                                 exc_info=(type(exc), exc, exc.__traceback__) if exc else None)
         if self.progress:
             self.progress.step(student, ok=False)
 
@@ -523,7 +534,11 @@ class _Run:
         self.report.graded.append(student)
         worker = result.get("worker", {})
         self.report.timings[student] = {
-            "prepare": round(info["prepare"], 3), "execute": round(result["seconds"], 3),
+            "prepare": round(info["prepare"], 3),
+            "queued": round(result.get("started", 0) - info["submitted_wall"], 3),
+            "execute": round(result["seconds"], 3),
+            "cpu_worker": round(result.get("cpu", {}).get("worker", 0), 3),
+            "cpu_kernels": round(result.get("cpu", {}).get("kernels", 0), 3),
             "finish": round(finish, 3),
             "turnaround": round(time.monotonic() - info["submitted"], 3),
             "worker": f"{worker.get('host')}:{worker.get('pid')}",

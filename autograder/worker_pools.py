@@ -5,10 +5,14 @@ Both pools take a task (a dict of plain data, see
 result, error)`` on one queue when it is done, so the coordinator waits in
 one place; ``resolve`` turns that into ``(result, error)``.
 
-* :class:`LocalPool`: a ``ProcessPoolExecutor`` of spawned processes. Each
-  worker dies with the coordinator (``PR_SET_PDEATHSIG``), so a killed run
-  leaves nothing behind, and sends its output (and its kernels') to a log
-  file. A pool broken by a dying worker is rebuilt and its tasks resubmitted.
+* :class:`LocalPool`: a ``ProcessPoolExecutor``. On Linux the coordinator
+  imports the task's modules and then forks the workers at once, before it
+  starts any thread, so no worker pays for the imports again (elsewhere, and
+  when a broken pool is rebuilt, the workers are spawned). Each worker dies
+  with the coordinator (``PR_SET_PDEATHSIG``; its sandboxed kernels die with
+  it), so a killed run leaves nothing behind; worker output (and its
+  kernels') goes to a log file. A pool broken by a dying worker is rebuilt
+  and its tasks resubmitted.
 * :class:`DaskPool`: a ``distributed.Client`` on a running scheduler; tasks
   carry all their data, results come back as data.
 """
@@ -17,6 +21,7 @@ import os
 import queue
 import signal
 import sys
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -24,6 +29,24 @@ from .execute_task import run_student_task, warm_up
 
 #: How often a task is resubmitted after its worker died under it.
 MAX_ATTEMPTS = 2
+#: Imported by the coordinator before it forks the workers.
+PRELOAD = ["autograder.execute_task", "autograder.preprocessors", "nbclient",
+           "nbgrader.preprocessors", "jupyter_client.manager"]
+
+
+def _context(fork_allowed):
+    """``fork`` (after importing :data:`PRELOAD`) where it is safe, else ``spawn``.
+
+    Forking is safe only while this process runs a single thread."""
+    import importlib
+    import multiprocessing
+    import threading
+
+    if fork_allowed and sys.platform.startswith("linux") and threading.active_count() == 1:
+        for name in PRELOAD:
+            importlib.import_module(name)
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _die_with_parent() -> None:
@@ -55,32 +78,34 @@ class LocalPool:
     """A bounded pool of local worker processes."""
 
     def __init__(self, workers, *, log_path=None):
-        import multiprocessing
-
         self.capacity = workers
         self.description = f"{workers} local worker process{'es' * (workers != 1)}"
         self.done = queue.Queue()
-        self._context = multiprocessing.get_context("spawn")
         self._init_args = (str(log_path) if log_path else None, os.environ.get("PATH", ""))
         self._executor = None
         self._tasks = {}  # tag -> (task, attempts)
         self._futures = {}  # tag -> future
-        self._start()
+        self._start(_context(fork_allowed=True))
 
-    def _start(self):
-        self._executor = ProcessPoolExecutor(self.capacity, mp_context=self._context,
+    def _start(self, context):
+        self._executor = ProcessPoolExecutor(self.capacity, mp_context=context,
                                              initializer=_init_local_worker,
                                              initargs=self._init_args)
 
     def warm(self):
-        """Start the worker processes now, so they import while the coordinator sets up."""
+        """Start the worker processes now (forked at once, or spawned to import
+        while the coordinator sets up)."""
         for _ in range(self.capacity):
             self._executor.submit(warm_up)
 
     def submit(self, tag, task) -> None:
         attempts = self._tasks.get(tag, (None, 0))[1] + 1
         self._tasks[tag] = (task, attempts)
-        future = self._executor.submit(run_student_task, task)
+        try:
+            future = self._executor.submit(run_student_task, task)
+        except BrokenProcessPool:  # a worker died since the last completion
+            self._rebuild()
+            future = self._executor.submit(run_student_task, task)
         self._futures[tag] = future
         future.add_done_callback(lambda f, tag=tag: self._on_done(tag, f))
 
@@ -109,7 +134,7 @@ class LocalPool:
         if not getattr(self._executor, "_broken", False):
             return
         self._executor.shutdown(wait=False, cancel_futures=True)
-        self._start()
+        self._start(_context(fork_allowed=False))  # threads run now: never fork
         for tag, future in list(self._futures.items()):
             if future.done() and not future.cancelled() and future.exception() is None:
                 continue  # finished before the break; its completion is queued
@@ -134,27 +159,35 @@ class LocalPool:
 class DaskPool:
     """Tasks sent to a Dask distributed scheduler."""
 
-    def __init__(self, address, *, timeout=60):
+    def __init__(self, address, *, connect_timeout=10, workers_timeout=60):
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - an optional dependency
             raise RuntimeError("--scheduler needs dask[distributed] (pip install "
                                "'backprop-course[scale]')") from exc
-        self.client = Client(address, timeout=timeout, set_as_default=False)
-        self.client.wait_for_workers(1, timeout=timeout)
+        self.client = Client(address, timeout=connect_timeout, set_as_default=False)
+        try:
+            self.client.wait_for_workers(1, timeout=workers_timeout)
+        except BaseException:
+            self.client.close()
+            raise
         threads = sum(self.client.nthreads().values())
         self.capacity = max(1, threads)
         self.description = f"Dask cluster {address} ({threads} worker thread" \
                            f"{'s' * (threads != 1)})"
         self.done = queue.Queue()
         self._futures = {}
+        self._token = uuid.uuid4().hex[:12]
 
     def warm(self):
-        self.client.run(warm_up)
+        """Import the task's modules on every worker, without waiting for them."""
+        self._warm = [self.client.submit(warm_up, pure=False, workers=[address],
+                                         key=f"backprop-warm-up-{self._token}-{address}")
+                      for address in self.client.nthreads()]
 
     def submit(self, tag, task) -> None:
         future = self.client.submit(run_student_task, task, pure=False,
-                                    key=f"backprop-grade-{os.getpid()}-{tag}")
+                                    key=f"backprop-grade-{self._token}-{tag}")
         self._futures[tag] = future
         future.add_done_callback(lambda f, tag=tag: self._on_done(tag, f))
 
