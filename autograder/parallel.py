@@ -599,4 +599,11 @@ def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=Non
         print(f"backprop grade: {exc}", file=sys.stderr)
         return 1
     print(summary(report))
+    try:
+        from .report import write_report
+
+        out = write_report(course=report.course, assignment=assignment)
+        print(f"Class report: {out / 'report.html'} (per-item CSV: {out / 'items.csv'})")
+    except Exception as exc:  # noqa: BLE001 - the grades are saved; the report is a bonus
+        print(f"backprop grade: the class report could not be written: {exc}", file=sys.stderr)
     return 0 if report.ok else 1

@@ -153,6 +153,10 @@ def test_parallel_run_succeeds_and_reports(parallel):
     assert sorted(last["graded"]) == sorted(name for name, _ in CLASS)
     assert len(last["workers"]) == 2
     assert all(w["kernel_peak_rss"] > 0 for w in last["workers"].values())
+    # the class report is written at the end of every run
+    assert "Class report:" in result.stdout
+    report = course / "reports" / ASSIGNMENT
+    assert (report / "report.html").is_file() and (report / "scores_histogram.png").is_file()
 
 
 @pytest.mark.slow
