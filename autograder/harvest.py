@@ -19,7 +19,7 @@ import stat
 
 import numpy as np
 
-from .values import PLACEHOLDER, Unavailable
+from .values import Unavailable
 
 PAYLOAD_NAME = "payload.json"
 #: The largest payload accepted; an honest one is about 60 kB.
@@ -263,4 +263,5 @@ def payload_from_files(files: dict) -> Payload:
         return Payload(None, str(exc))
 
 
-__all__ = ["KERNEL_CODE", "Payload", "PayloadError", "kernel_code", "read_payload", "PLACEHOLDER"]
+__all__ = ["KERNEL_CODE", "Payload", "PayloadError", "kernel_code", "payload_from_files",
+           "read_payload"]

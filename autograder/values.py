@@ -15,9 +15,3 @@ class Unavailable:
     reason: str
     not_attempted: bool = False
 
-
-PLACEHOLDER = Unavailable("is still the placeholder `None`", not_attempted=True)
-
-
-def is_unavailable(value) -> bool:
-    return isinstance(value, Unavailable)
