@@ -6,6 +6,7 @@ installed, never released). A student's self-check uses
 :class:`OracleExpectations`, which needs no secret.
 """
 
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class ReferenceExpectations:
 
     def __init__(self, solutions_dir):
         path = Path(solutions_dir) / "reference.py"
+        self.files = [path, Path(solutions_dir) / "mistakes.py"]
         if not path.is_file():
             raise FileNotFoundError(
                 f"the reference solutions are missing: {path} (the grader needs the course's "
@@ -60,6 +62,15 @@ class ReferenceExpectations:
         mistakes = Path(solutions_dir) / "mistakes.py"
         self.mistakes = _load(mistakes, "_backprop_mistakes") if mistakes.is_file() else None
         self.training_mistakes = tuple(self.mistakes.MISTAKES) if self.mistakes else ()
+
+    def fingerprint(self) -> str:
+        """sha256 of the solution files: what a cached expected value depends on."""
+        digest = hashlib.sha256(self.name.encode())
+        for path in self.files:
+            digest.update(b"\0" + path.name.encode() + b"\0")
+            if path.is_file():
+                digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     def train_variant(self, mistake, features, targets, epochs, learnrate, n_hidden, seed):
         frame, series = _frame(features, targets)

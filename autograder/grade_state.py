@@ -61,8 +61,8 @@ def tree_hash(root, digest=None) -> str:
 
 
 #: Settings that name this machine's folders, not how a submission is graded.
-PATH_SETTINGS = ("root", "db_url", "public_dir", "solutions_dir", "extra_ro_paths",
-                 "uid_lock_dir", "bwrap_path")
+PATH_SETTINGS = ("root", "db_url", "public_dir", "solutions_dir", "cache_dir",
+                 "extra_ro_paths", "uid_lock_dir", "bwrap_path")
 
 
 def config_text(config) -> str:
@@ -145,6 +145,21 @@ class GradeState:
             "seconds": None if seconds is None else round(seconds, 3),
         }
         self.save()
+
+    def seconds(self, assignment, student):
+        """How long the student's last recorded grading took, or None."""
+        entry = self._assignment(assignment)["students"].get(student) or {}
+        value = entry.get("seconds")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def longest_first(self, assignment, students) -> list:
+        """``students`` in the order a pool finishes soonest: those never timed
+        first (they may be slow), then the slowest of the last run first, so that
+        no long submission starts last while the other workers idle."""
+        def key(student):
+            seconds = self.seconds(assignment, student)
+            return (0, 0.0) if seconds is None else (1, -seconds)
+        return sorted(students, key=key)
 
     def forget(self, assignment, student) -> None:
         if self._assignment(assignment)["students"].pop(student, None) is not None:

@@ -60,6 +60,7 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     public = root / "release" / assignment
     c.BackpropGrader.solutions_dir = str(root / "solutions")
     c.BackpropGrader.public_dir = str(public)
+    c.BackpropGrader.cache_dir = str(root / ".backprop" / "cache")
     c.SandboxedKernelManager.public_dir = str(public)
     c.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
     return c

@@ -21,7 +21,11 @@ The coordinator prepares a few submissions ahead and finishes each as its
 result arrives, so its bookkeeping overlaps the workers' execution. The plan
 (reference training and hidden cases) is built once, in a thread of the
 coordinator, while the first submissions execute; the workers only need its
-inputs, which are drawn from the same seed at once.
+inputs, which are drawn from the same seed at once. The reference training
+does not depend on the seed and is read from ``.backprop/cache`` after the
+first run (:mod:`autograder.plan_cache`). Submissions never timed go first,
+then the slowest of the previous run, so that a long one does not start last
+while the other workers idle.
 
 Only new or changed submissions are graded unless ``force``
 (:mod:`autograder.grade_state`), and a run killed at any moment is completed
@@ -70,6 +74,7 @@ class GradeReport:
     seed: int = None
     submissions: list = field(default_factory=list)
     graded: list = field(default_factory=list)
+    order: list = field(default_factory=list)
     up_to_date: list = field(default_factory=list)
     failed: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -85,7 +90,7 @@ class GradeReport:
     def to_dict(self) -> dict:
         return {
             "assignment": self.assignment, "course": str(self.course), "pool": self.pool,
-            "submissions": self.submissions, "graded": self.graded,
+            "submissions": self.submissions, "order": self.order, "graded": self.graded,
             "up_to_date": self.up_to_date, "failed": self.failed, "timings": self.timings,
             "workers": self.workers, "seconds": round(self.seconds, 3),
             "coordinator_cpu": round(self.coordinator_cpu, 3),
@@ -421,7 +426,8 @@ class _Run:
                 and self.state.is_recorded(self.assignment, s, submission=self.hashes[s],
                                            grading=grading))]
         self.report.up_to_date = [s for s in chosen if s not in todo]
-        return todo
+        self.report.order = self.state.longest_first(self.assignment, todo)
+        return self.report.order
 
     def _outputs_exist(self, student) -> bool:
         dest = Path(self.converter._format_dest(self.assignment, student))

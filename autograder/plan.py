@@ -18,6 +18,7 @@ from . import cases as case_gen
 from . import oracle
 from .course import EX1_INPUTS, EX1_QUANTITIES, EX2_EPOCHS, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED
 from .compare import ATOL, FD_ATOL, FD_RTOL, RTOL, TRAINING_ATOL, TRAINING_RTOL
+from .plan_cache import as_arrays, cache_key
 
 
 @dataclass
@@ -100,8 +101,25 @@ def training_variants(expectations, features, targets, epochs, learnrate, n_hidd
             for mistake in getattr(expectations, "training_mistakes", ())}
 
 
-def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None) -> GradingPlan:
-    """Draw the other inputs with ``seed`` and compute every expected value."""
+def final_training(expectations, data: CourseData, cache=None) -> tuple:
+    """Example 2's full training on the course data: the slow part of a plan.
+
+    It does not depend on the seed, so with a :class:`~autograder.plan_cache.PlanCache`
+    it is computed once for given solutions and data and read back afterwards."""
+    args = (data.features, data.targets, EX2_EPOCHS, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
+    fingerprint = getattr(expectations, "fingerprint", None)
+    if cache is None or fingerprint is None:
+        return as_arrays(expectations.train(*args))
+    key = cache_key(expectations=fingerprint(), features=data.features, targets=data.targets,
+                    epochs=EX2_EPOCHS, learnrate=EX2_LEARNRATE, n_hidden=EX2_N_HIDDEN,
+                    seed=EX2_SEED)
+    return cache.training(key, lambda: expectations.train(*args))
+
+
+def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None,
+               cache=None) -> GradingPlan:
+    """Draw the other inputs with ``seed`` and compute every expected value
+    (the seed-independent full training through ``cache`` when one is given)."""
     rng = np.random.default_rng(seed)
     ex1_cases = [(case, tuple(expectations.backprop_step(**case.inputs)))
                  for case in case_gen.network_cases(rng)]
@@ -120,8 +138,7 @@ def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None) ->
         ex2_initial=oracle.initial_weights(n_features, EX2_N_HIDDEN, EX2_SEED),
         ex2_first=tuple(expectations.train(data.features, data.targets, 1, EX2_LEARNRATE,
                                            EX2_N_HIDDEN, EX2_SEED)),
-        ex2_final=tuple(expectations.train(data.features, data.targets, EX2_EPOCHS,
-                                           EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)),
+        ex2_final=final_training(expectations, data, cache),
         ex2_cases=ex2_cases,
         ex2_first_variants=training_variants(expectations, data.features, data.targets, 1,
                                              EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED),

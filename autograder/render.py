@@ -57,37 +57,35 @@ def verdict_outputs(result: ItemResult) -> list:
 
 
 def loss_curve_png(student, reference) -> str | None:
-    """A base64 PNG of the student's training loss against the reference's."""
+    """A base64 PNG of the student's training loss against the reference's.
+
+    Drawn on a bare ``Figure`` with a fixed layout (no pyplot state, no layout
+    pass): it is drawn once per graded submission, in the coordinating process.
+    """
     import base64
     import io
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.figure import Figure
 
     try:
         student = np.asarray(student, dtype=float).ravel()
     except (TypeError, ValueError):
         return None
     reference = np.asarray(reference, dtype=float).ravel()
-    fig, ax = plt.subplots(figsize=(6, 3.4), dpi=90)
-    try:
-        ax.plot(np.arange(1, reference.size + 1), reference, color="#1b6e20", lw=2,
-                label="expected (reference)")
-        if student.size and np.all(np.isfinite(student)):
-            ax.plot(np.arange(1, student.size + 1), student, color="#a31515", lw=1.5,
-                    ls="--", label="your training")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("training MSE (all records)")
-        ax.set_title("Training loss: yours against the expected curve")
-        ax.legend(loc="best")
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(6, 3.4), dpi=80)
+    ax = fig.add_axes((0.13, 0.14, 0.83, 0.76))
+    ax.plot(np.arange(1, reference.size + 1), reference, color="#1b6e20", lw=2,
+            label="expected (reference)")
+    if student.size and np.all(np.isfinite(student)):
+        ax.plot(np.arange(1, student.size + 1), student, color="#a31515", lw=1.5,
+                ls="--", label="your training")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training MSE (all records)")
+    ax.set_title("Training loss: yours against the expected curve")
+    ax.legend(loc="upper right")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -84,19 +84,13 @@ def collect(course, assignment=ASSIGNMENT) -> ClassResults:
 def _figure_png(draw):
     import io
 
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=90)
-    try:
-        draw(ax)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(7, 3.6), dpi=90)  # no pyplot: no global state, no GUI backend
+    draw(fig.add_subplot())
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 

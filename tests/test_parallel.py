@@ -217,6 +217,7 @@ def test_rerun_grades_only_new_or_changed_submissions(parallel, tmp_path):
     assert "Graded 2 submissions" in changed.stdout
     last = json.loads((course / ".backprop" / "last-run.json").read_text())
     assert sorted(last["graded"]) == ["latecomer", "sign_error"]
+    assert last["order"] == ["latecomer", "sign_error"]  # never timed first, then the slowest
     after = gradebook_table(course)
     assert after["sign_error"] == before["perfect"]
     assert {s: after[s] for s in before if s != "sign_error"} == \
@@ -455,6 +456,17 @@ def test_grade_state_round_trip(tmp_path):
     assert [p.name for p in (tmp_path / ".backprop").iterdir()] == ["grade-state.json"]
     (tmp_path / ".backprop" / "grade-state.json").write_text("{ torn")
     assert GradeState(tmp_path).data["assignments"] == {}  # unreadable: grade everything
+
+
+def test_slowest_of_the_last_run_go_first_and_untimed_before_them(tmp_path):
+    from autograder.grade_state import GradeState
+
+    state = GradeState(tmp_path)
+    for student, seconds in (("ann", 4.0), ("bob", 12.5), ("cy", 0.7), ("dee", None)):
+        state.record(ASSIGNMENT, student, submission="h", grading="g", seconds=seconds)
+    order = GradeState(tmp_path).longest_first(ASSIGNMENT, ["ann", "bob", "cy", "dee", "new"])
+    assert order == ["dee", "new", "bob", "ann", "cy"]
+    assert GradeState(tmp_path).longest_first("other", ["b", "a"]) == ["b", "a"]
 
 
 def test_submission_hash_follows_content_not_folder(tmp_path):

@@ -104,6 +104,8 @@ def hostile(course):
     """Run one sandboxed kernel through a notebook of attacks; return what happened."""
     if not HAVE_BWRAP:
         pytest.skip(f"bubblewrap sandbox unavailable here: {sb.describe_sandbox()}")
+    import matplotlib.font_manager  # noqa: F401 - the grader's font cache exists from here on
+
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -121,7 +123,11 @@ def hostile(course):
                gpa=float(df.gpa.max()), numpy_file=np.__file__, cwd=os.getcwd(),
                listing=sorted(os.listdir(".")), uid=os.getuid(), gid=os.getgid(),
                env=dict(os.environ), has_numpy_py=os.path.exists("numpy.py"),
-               autograder=attempt(lambda: __import__("autograder")))
+               autograder=attempt(lambda: __import__("autograder")),
+               debugpy=attempt(lambda: __import__("debugpy")),
+               history=get_ipython().history_manager.enabled,  # noqa: F821
+               mpl_dir=plt.matplotlib.get_cachedir(),
+               mpl_files=sorted(os.listdir(plt.matplotlib.get_cachedir())))
         """,
         f"""
         SECRET, SUB, COURSE = {secret!r}, {sub!r}, {croot!r}
@@ -228,7 +234,9 @@ def hostile(course):
     finally:
         listener.close()
         del os.environ["AUTOGRADER_TEST_GRADER_SECRET"]
-    return {"r": reports(nb), "seen": seen, "port": port}
+    stderr = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
+                     if out.get("output_type") == "stream" and out.get("name") == "stderr")
+    return {"r": reports(nb), "seen": seen, "port": port, "stderr": stderr}
 
 
 def test_imports_and_public_files(hostile, course):
@@ -239,6 +247,18 @@ def test_imports_and_public_files(hostile, course):
     assert r["cwd"] == sb.SANDBOX_HOME
     assert r["listing"] == ["binary.csv", "data_prep.py", "exchange", "plot.png"]
     assert r["autograder"].startswith("ERR:")  # neither the grader's nor the student's
+
+
+def test_kernel_starts_lean(hostile):
+    """No debugger in a grading kernel; matplotlib starts from the grader's font cache
+    in a folder of the kernel's own (no font scan, no warning about it)."""
+    r = hostile["r"]
+    assert r["debugpy"].startswith("ERR:") and r["history"] is False
+    assert r["mpl_dir"].endswith("/run/matplotlib")
+    fonts = [name for name in r["mpl_files"] if name.startswith("fontlist-v")]
+    assert fonts and fonts == [os.path.basename(p) for p in sb.grader_font_lists()]
+    assert "font cache" not in hostile["stderr"]
+    assert "Matplotlib created a temporary" not in hostile["stderr"]
 
 
 def test_kernel_env_is_minimal(hostile):

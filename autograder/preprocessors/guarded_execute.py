@@ -25,7 +25,7 @@ from jupyter_client.manager import KernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Dict, Integer, Type
+from traitlets import Dict, Integer, Type, default
 
 from .. import harvest
 from ..grading_run import BackpropGrader
@@ -65,6 +65,12 @@ class GuardedExecute(Execute):
         help="The plan's harvest spec (inputs only). None: build the plan in this process. "
         "A parallel run's workers get it from the coordinator and never see the plan."
     )
+
+    @default("shutdown_kernel")
+    def _kill_when_done(self):
+        # The kernel is thrown away once its values are harvested: killing it
+        # (its whole sandbox goes with it) saves the ~0.4 s of a polite shutdown.
+        return "immediate"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
