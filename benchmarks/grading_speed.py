@@ -201,6 +201,17 @@ def report(runs, n, workers, repeats, cold=False) -> dict:
     if "a" in med and "b" in med:
         result["speedup_b_over_a"] = med["a"] / med["b"]
         print(f"speedup  b/a = {med['a'] / med['b']:.2f}x   (target >= 2.3x)")
+    paired = {pair: [runs[pair[0]][i]["seconds"] / runs[pair[1]][i]["seconds"]
+                     for i in range(repeats)]
+              for pair in (("a", "b"), ("b", "c")) if pair[0] in runs and pair[1] in runs}
+    if paired and repeats > 1:
+        # Each repeat runs a, b and c back to back: on a machine whose speed drifts
+        # the ratio within a repeat is steadier than the ratio of the medians.
+        print("per repeat: " + "; ".join(
+            f"{x}/{y} = " + " ".join(f"{v:.2f}" for v in values)
+            + f" (median {statistics.median(values):.2f})"
+            for (x, y), values in paired.items()))
+        result["per_repeat"] = {f"{x}/{y}": values for (x, y), values in paired.items()}
     if "b" in runs and len(runs["b"]) > 1 and not cold:
         first = runs["b"][0]["seconds"]
         result["b_first_seconds"] = first
