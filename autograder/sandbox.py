@@ -421,6 +421,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self.work_dir_host = self.work_dir_inside = None
         self.exchange_dir_host = self.exchange_dir_inside = None
+        self.mpl_dir = None  # the same path inside and outside the sandbox
         self.sandboxed = False
         self.sandbox_uid = None
         self.exchange_files: dict[str, bytes] = {}
@@ -466,7 +467,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.mkdir(os.path.join(root, sub), 0o700)
         # matplotlib's config folder, seeded with the grader's font cache: a
         # student's first plot would otherwise scan every font (~0.15 s a kernel).
-        mpl = os.path.join(root, "run", "matplotlib")
+        mpl = self.mpl_dir = os.path.join(root, "run", "matplotlib")
         os.mkdir(mpl, 0o700)
         for path in grader_font_lists():
             try:
@@ -495,7 +496,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         tmp = "/tmp" if self.sandboxed else os.path.join(self._sandbox_root, "tmp")
         return kernel_env(home=self.work_dir_inside, tmp=tmp,
                           exchange_dir=self.exchange_dir_inside,
-                          mpl_dir=os.path.join(self._sandbox_root, "run", "matplotlib"))
+                          mpl_dir=self.mpl_dir)
 
     async def _async_pre_start_kernel(self, **kw):
         kw.pop("cwd", None)  # the submission folder: never the kernel's cwd

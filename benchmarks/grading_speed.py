@@ -215,12 +215,10 @@ def report(runs, n, workers, repeats, cold=False) -> dict:
     if "b" in runs and len(runs["b"]) > 1 and not cold:
         first = runs["b"][0]["seconds"]
         result["b_first_seconds"] = first
-        text = f"(b) first repeat, cold: {first:.1f} s"
-        if "a" in med:
-            text += f", b/a = {med['a'] / first:.2f}x"
-        if "c" in med:
-            text += f", b/c = {first / med['c']:.3f}"
-        print(text + " (the medians above include the warm repeats)")
+        # against the a and c of the same repeat (the first values above)
+        print(f"(b) first repeat, cold: {first:.1f} s" + "".join(
+            f", {x}/{y} = {values[0]:.2f}" for (x, y), values in paired.items())
+            + " (the medians above include the warm repeats)")
     if "b" in med and "c" in med:
         result["overhead_b_over_c"] = med["b"] / med["c"]
         print(f"overhead b/c = {med['b'] / med['c']:.3f}    (target <= 1.15: within 15 % of the floor)")
