@@ -95,5 +95,21 @@ def main(argv=None) -> int:
         return 2
 
 
+def run() -> int:
+    """The ``backprop`` console command: :func:`main`, then a quick exit.
+
+    The objects still alive when the command is done are left to the operating
+    system: frozen, they are skipped by the interpreter's final collections,
+    which after a grading run walk the whole heap for about half a second.
+    Output is flushed first; files and the gradebook are closed by then."""
+    import gc
+
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -30,6 +30,7 @@ and reads every notebook ``nbgrader autograde`` converts:
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import json
@@ -146,8 +147,37 @@ def _summary(exc) -> str:
 
 
 # -- nbgrader metadata -------------------------------------------------------------
+#: ``{(db_url, notebook, assignment): cells}`` while :func:`remembering_cells` is on.
+_remembered: dict | None = None
+
+
+@contextlib.contextmanager
+def remembering_cells():
+    """Within this block :func:`gradebook_cells` reads each notebook's cells once.
+
+    For a grading run: autograding never changes an assignment's source cells
+    (only ``generate_assignment`` does), and every submission's two reads
+    (sanitize, autograde) would otherwise query the same rows again."""
+    global _remembered
+    outer, _remembered = _remembered, {} if _remembered is None else _remembered
+    try:
+        yield
+    finally:
+        _remembered = outer
+
+
 def gradebook_cells(db_url: str, notebook_id: str, assignment_id: str) -> dict:
     """``{grade_id: nbgrader metadata}`` of the notebook's cells in the gradebook."""
+    key = (db_url, notebook_id, assignment_id)
+    if _remembered is not None and key in _remembered:
+        return _remembered[key]
+    known = _read_gradebook_cells(db_url, notebook_id, assignment_id)
+    if _remembered is not None:
+        _remembered[key] = known
+    return known
+
+
+def _read_gradebook_cells(db_url: str, notebook_id: str, assignment_id: str) -> dict:
     from nbgrader.api import Gradebook
 
     with Gradebook(db_url) as gradebook:
@@ -339,5 +369,6 @@ class SafeNotebookExporter(NotebookExporter):
                 os.remove(copy_path)
 
 
-__all__ = ["SafeNotebookExporter", "UnreadableNotebook", "normalize_nbgrader_metadata",
-           "parse_notebook", "read_regular_file", "unreadable_reason"]
+__all__ = ["SafeNotebookExporter", "UnreadableNotebook", "gradebook_cells",
+           "normalize_nbgrader_metadata", "parse_notebook", "read_regular_file",
+           "remembering_cells", "unreadable_reason"]

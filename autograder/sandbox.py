@@ -64,9 +64,12 @@ import sys
 import tempfile
 import weakref
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Callable, Integer, List, Unicode, default
+from traitlets import (Bool, Callable, DottedObjectName, Integer, List, Type, Unicode,
+                       default)
 
+from .kernel_client import PromptKernelClient
 from .kernel_output import CappedOutput
 
 GiB = 2**30
@@ -379,6 +382,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     cleanup ``exchange_files`` is filled and ``on_exchange()`` is called just
     before the folder is removed (see the module docstring).
     """
+
+    # The client returns from ``wait_for_ready`` without waiting for IOPub to fall silent.
+    client_class = DottedObjectName("autograder.kernel_client.PromptKernelClient", config=True)
+    client_factory = Type(PromptKernelClient, klass=AsyncKernelClient, config=True)
 
     public_dir = Unicode("", config=True, help="Folder whose non-notebook files "
                          "(e.g. data_prep.py, binary.csv) are copied into each kernel's work folder.")

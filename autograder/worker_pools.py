@@ -38,6 +38,7 @@ def _context(fork_allowed):
     """``fork`` (after importing :data:`PRELOAD`) where it is safe, else ``spawn``.
 
     Forking is safe only while this process runs a single thread."""
+    import gc
     import importlib
     import multiprocessing
     import threading
@@ -45,6 +46,9 @@ def _context(fork_allowed):
     if fork_allowed and sys.platform.startswith("linux") and threading.active_count() == 1:
         for name in PRELOAD:
             importlib.import_module(name)
+        # What the workers inherit is never collected in them either: their
+        # collections stay small and do not copy the shared pages.
+        gc.freeze()
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

@@ -491,3 +491,30 @@ def test_workers_get_the_plans_inputs_and_nothing_else():
     plan = build_plan(ReferenceExpectations(root / "solutions"), load_course_data(public), seed=7)
     assert early_harvest_spec(public, 7) == plan.harvest_spec()
     assert early_harvest_spec(public, 8) != plan.harvest_spec()
+
+
+def test_a_runs_long_lived_objects_are_frozen_only_while_it_lasts():
+    import gc
+    import weakref
+
+    from autograder.parallel import _long_lived_frozen
+
+    class Node:
+        pass
+
+    def cycle():
+        node = Node()
+        node.self = node
+        return node
+
+    before = cycle()
+    gone = weakref.ref(before)
+    assert gc.get_freeze_count() == 0
+    with _long_lived_frozen():
+        assert gc.get_freeze_count() > 0
+        del before
+        gc.collect()
+        assert gone() is not None  # frozen: not even looked at
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None  # garbage made before the run is still collected after it

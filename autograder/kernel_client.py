@@ -1,0 +1,51 @@
+"""The client the grader talks to a student's kernel with.
+
+jupyter_client's ``AsyncKernelClient.wait_for_ready`` ends by reading IOPub
+until nothing has arrived for 0.2 s. Every grading task starts one kernel (or
+more, after a crash), so each task's worker idled for that long. The silence
+it waits for buys nothing here:
+nbclient reads IOPub by the id of the request it sent and skips every other
+message, so the handshake's leftover status messages are never mistaken for
+a cell's output.
+
+:class:`PromptKernelClient` keeps the two guarantees that matter: the kernel
+has answered ``kernel_info`` on the shell channel, and a message has come
+through IOPub (IOPub is a publish socket, which drops what is sent before the
+subscriber is connected, so a cell's first output could otherwise be lost).
+"""
+
+import time
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
+
+#: How long one kernel_info request is waited for before it is sent again.
+REPLY_WAIT = 1.0
+#: How long IOPub is given to show it is connected after the reply.
+IOPUB_WAIT = 0.2
+
+
+class PromptKernelClient(AsyncKernelClient):
+    """``AsyncKernelClient`` whose ``wait_for_ready`` returns once the kernel
+    answers and IOPub is connected, without waiting for IOPub to fall silent."""
+
+    async def wait_for_ready(self, timeout=None):
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=REPLY_WAIT)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=IOPUB_WAIT)
+                except Empty:
+                    pass  # IOPub is not connected yet: ask again
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
