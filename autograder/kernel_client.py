@@ -3,10 +3,9 @@
 jupyter_client's ``AsyncKernelClient.wait_for_ready`` ends by reading IOPub
 until nothing has arrived for 0.2 s. Every grading task starts one kernel (or
 more, after a crash), so each task's worker idled for that long. The silence
-it waits for buys nothing here:
-nbclient reads IOPub by the id of the request it sent and skips every other
-message, so the handshake's leftover status messages are never mistaken for
-a cell's output.
+it waits for buys nothing here: nbclient reads IOPub by the id of the request
+it sent and skips every other message, so the handshake's leftover status
+messages are never mistaken for a cell's output.
 
 :class:`PromptKernelClient` keeps the two guarantees that matter: the kernel
 has answered ``kernel_info`` on the shell channel, and a message has come

@@ -457,10 +457,10 @@ class _Run:
                    for f in self.converter.notebook_files(student))
 
     def grade(self, todo, pool, progress) -> None:
+        import gc
+
         from .autograde_steps import FATAL_ERRORS
         from .execute_task import read_public_files
-
-        import gc
 
         gc.freeze()  # what setup loaded lives until the end (see _long_lived_frozen)
         spec = early_harvest_spec(self.public_dir, self.report.seed)
