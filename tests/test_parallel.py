@@ -518,3 +518,12 @@ def test_a_runs_long_lived_objects_are_frozen_only_while_it_lasts():
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert gone() is None  # garbage made before the run is still collected after it
+
+
+def test_local_workers_are_forked_after_the_imports_are_frozen():
+    probe = ("import gc; from autograder.worker_pools import _context; "
+             "context = _context(fork_allowed=True); "
+             "print(context.get_start_method(), gc.get_freeze_count() > 0)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout.split() == ["fork", "True"], result.stderr
