@@ -3,7 +3,7 @@
 The course root is this folder. ``configure`` sets the course id, the SQLite
 gradebook ``gradebook.db`` (or ``$BACKPROP_DB_URL``, e.g. a PostgreSQL URL),
 and installs the sandboxed execution and the verdict step into nbgrader's
-autograde pipeline; see ``autograder/nbgrader_setup.py`` for every setting.
+autograde pipeline; see ``autograder/pipeline/setup.py`` for every setting.
 Override anything below the call, for example::
 
     c.GuardedExecute.submission_timeout = 600
@@ -13,7 +13,7 @@ Override anything below the call, for example::
 
 import os
 
-from autograder.nbgrader_setup import configure
+from autograder.pipeline.setup import configure
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 configure(c, os.path.dirname(os.path.abspath(__file__)))

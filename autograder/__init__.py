@@ -1,21 +1,21 @@
 """The grader of the backpropagation course.
 
-Modules, from the bottom up:
+Its sub-packages are its layers, from the bottom up (ARCHITECTURE.md has the
+diagram and the rules, checked by import-linter):
 
-* ``compare``: the one numeric comparison, with named tolerances;
-* ``results``, ``values``: what checks return and what a submission handed over;
-* ``course``: public facts (items, points, inputs, known numbers);
-* ``oracle``: expected values by centred finite differences (public);
-* ``checks``: one check per graded item, messages and hints beside it;
-* ``selfcheck``: the checks students run in their notebook;
-* ``cases``, ``expectations``, ``plan``: inputs and expected values of a grading run;
-* ``harvest``: the narrow channel out of the student's kernel;
-* ``verdicts``: payload + plan -> one result per item;
-* ``sandbox``: the kernel manager that runs student code in bubblewrap;
-* ``preprocessors``: the steps installed into nbgrader's own autograde pipeline;
-* ``nbgrader_setup``, ``course_dir``, ``samples``, ``demo``, ``cli``: running the course;
-* ``parallel`` (``backprop grade``) with ``autograde_steps``, ``execute_task``, ``replay``,
-  ``worker_pools``, ``grade_state``, ``class_course``: grading a class in parallel.
+* ``constants``, ``safe_files``: shared names, and file access that trusts nothing;
+* ``core``: course facts, the one comparison, results, the finite-difference
+  oracle, the checks and the diagnosis of mistakes (numpy only);
+* ``student``: what runs in the student's kernel: the self-check, the harvest;
+* ``plan``: the grader's plan, reference expectations and verdicts;
+* ``sandbox``: bubblewrap, uids, and the kernel manager and client;
+* ``workspace``: course folders on disk;
+* ``pipeline``: the course's steps in nbgrader's autograde pipeline;
+* ``grading``: a class in parallel (``backprop grade``), one notebook
+  (``backprop check``);
+* ``reports``: the class report (``backprop report``);
+* ``demo``: sample submissions and ``backprop demo``;
+* ``cli``: the ``backprop`` command.
 """
 
 __version__ = "1.0.0"

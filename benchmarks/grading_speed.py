@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/grading_speed.py --quick      # 4 submissions, 1 repeat
 
 One generated course, one class of ``--students`` sample submissions (correct,
-wrong and raising ones, cycling through ``autograder.samples``), measured
+wrong and raising ones, cycling through ``autograder.demo.samples``), measured
 three ways in each repeat:
 
 (a) stock ``nbgrader autograde``: sequential, with a STOCK config (nbgrader's
@@ -40,9 +40,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.class_course import class_samples, make_release, write_submissions
-from autograder.course import ASSIGNMENT, NOTEBOOK
-from autograder.course_dir import read_grades, tool_env
+from autograder.core.course import ASSIGNMENT, NOTEBOOK
+from autograder.demo.sample_class import class_samples, make_release, write_submissions
+from autograder.workspace.folder import read_grades, tool_env
 
 SEED = 31337
 MiB = 2**20

@@ -23,9 +23,9 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args(argv)
 
-    from autograder import selfcheck
-    from autograder.course import EX1_INPUTS, EX1_QUANTITIES
-    from autograder.expectations import ReferenceExpectations
+    from autograder.core.course import EX1_INPUTS, EX1_QUANTITIES
+    from autograder.plan.reference import ReferenceExpectations
+    from autograder.student import selfcheck
 
     reference = ReferenceExpectations(ROOT / "solutions").module
     values = dict(zip(EX1_QUANTITIES, reference.backprop_step(**EX1_INPUTS)))

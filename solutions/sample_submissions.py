@@ -5,7 +5,7 @@ Each sample is the solved notebook with named textual mutations (see
 code, which is why this catalogue lives here and not in the grading package.
 """
 
-from autograder.samples import EX1_CELL, EX2_CELL, Mutation, Sample
+from autograder.demo.samples import EX1_CELL, EX2_CELL, Mutation, Sample
 
 SAMPLES = (
     Sample("perfect", "the reference solution"),

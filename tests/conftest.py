@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root, the notebooks, a temporary course."""
+"""Shared fixtures: the notebooks, the reference solutions, the course data."""
 
 import os
 import sys
@@ -7,10 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SOURCE_DIR = REPO / "source" / "backprop"
-RELEASE_DIR = REPO / "release" / "backprop"
-SOLUTIONS_DIR = REPO / "solutions"
+from tests.support import RELEASE_DIR, SOLUTIONS_DIR, SOURCE_DIR
 
 # nbgrader calls `alembic` by name: make this environment's tools visible.
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
@@ -28,13 +25,13 @@ def release_nb():
 
 @pytest.fixture(scope="session")
 def reference():
-    from autograder.expectations import ReferenceExpectations
+    from autograder.plan.reference import ReferenceExpectations
 
     return ReferenceExpectations(SOLUTIONS_DIR).module
 
 
 @pytest.fixture(scope="session")
 def course_data():
-    from autograder.plan import load_course_data
+    from autograder.plan.course_data import load_course_data
 
     return load_course_data(SOURCE_DIR)

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import EX1_KNOWN, ITEMS
-from autograder.samples import EX1_CELL, EX2_CELL
+from autograder.core.course import EX1_KNOWN, ITEMS
+from autograder.demo.samples import EX1_CELL, EX2_CELL
 
 POINTS = {item.grade_id: float(item.points) for item in ITEMS}
 EX1_KNOWN_IDS = tuple(f"ex1_{name}" for name in EX1_KNOWN)  # 10 points

@@ -12,7 +12,7 @@ ATTACK = "check cells evaluate to 3.0; display(3.0) and an HTML '3 / 3 points' a
 
 CODE = '''
 from IPython.display import HTML, display
-from autograder import selfcheck
+from autograder.student import selfcheck
 
 for _name in dir(selfcheck):
     if not _name.startswith("_") and callable(getattr(selfcheck, _name)):

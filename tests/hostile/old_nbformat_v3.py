@@ -6,7 +6,6 @@ Must score: Example 1 in full (13 points): the notebook is readable; it is
 converted to v4 and graded like any other.
 """
 import nbformat
-
 from _kit import earned, ex1_only
 
 ATTACK = "a notebook with Example 1 solved, converted to nbformat 3"

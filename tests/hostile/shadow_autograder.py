@@ -1,7 +1,7 @@
 """A shadow ``autograder.py`` in the submission folder.
 
 Attack: an ``autograder.py`` whose ``selfcheck`` passes everything and
-returns full points, in the hope that ``from autograder import selfcheck``
+returns full points, in the hope that ``from autograder.student import selfcheck``
 (in the kernel, or in the grader) picks it up. On the unsolved release.
 Must score: 0 on every item, and the shadow's marker never appears.
 """

@@ -12,7 +12,6 @@ grade, nothing "needs manual grading", no "bonus" grade).
 import copy
 
 import nbformat
-
 from _kit import ZERO, cell, index_of
 
 ATTACK = "grade: false / solution: true on check cells, a copied locked cell, a fake 100-point cell"

@@ -6,7 +6,6 @@ Must score: 0 on every item with the message "your notebook could not be
 read", other students unaffected, the submitted file left as it was.
 """
 import nbformat
-
 from _kit import ZERO
 
 ATTACK = "the solved notebook's JSON cut in half"

@@ -5,7 +5,6 @@ editor saving in the wrong encoding). Stock nbgrader: blank grades.
 Must score: 0 on every item, "could not be read: it is not UTF-8 text".
 """
 import nbformat
-
 from _kit import EX1_CELL, ZERO, cell, with_source
 
 ATTACK = "the solved notebook with a Latin-1 byte in it"

@@ -8,7 +8,6 @@ Must score: 0 on every item, "could not be read: it is not a valid notebook".
 import json
 
 import nbformat
-
 from _kit import ZERO
 
 ATTACK = "a cell without 'source' in otherwise valid notebook JSON"

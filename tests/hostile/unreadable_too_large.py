@@ -8,7 +8,6 @@ Must score: 0 on every item, "could not be read: it is larger than 64 MB"
 import json
 
 import nbformat
-
 from _kit import ZERO
 
 ATTACK = "the solved notebook with a 65 MB markdown cell"

@@ -1,0 +1,109 @@
+"""Example 1's checks: the six quantities, and ``backprop_step`` on other networks."""
+
+from .. import compare as cmp
+from .. import diagnose
+from ..course import ITEMS_BY_ID, ex1_item
+from ..results import ItemResult, Status
+from ..values import Unavailable
+from .common import CaseTally, diagnosed, not_attempted, unavailable
+
+#: Where to look when a quantity is wrong; a pointer to the formula, not code.
+HINTS = {
+    "error": "The output error is the target minus the network's output, y − ŷ.",
+    "output_error_term": (
+        "δᵒ = (y − ŷ) · f′(hₒ): the error times the sigmoid's derivative, taken at the output "
+        "unit's input (f′(hₒ) = ŷ(1 − ŷ))."
+    ),
+    "hidden_error": (
+        "The hidden error sends the output error term back through the hidden-to-output "
+        "weights: W₂ · δᵒ, one value per hidden unit."
+    ),
+    "hidden_error_term": (
+        "δʰ = hidden error ⊙ f′(h): multiply by the sigmoid's derivative at each hidden unit's "
+        "input."
+    ),
+    "delta_w_h_o": (
+        "ΔW₂ = η · δᵒ · a: the learning rate times the output error term times the hidden "
+        "activations (not the hidden inputs)."
+    ),
+    "delta_w_i_h": (
+        "Δw₁ = η · δʰ · x, arranged with one row per input and one column per hidden unit: "
+        "a column of inputs, x[:, None], times the row of hidden error terms."
+    ),
+}
+SHAPE_HINT = "Check the shapes in the table above the exercise."
+
+#: Which of the six quantities a shape problem concerns.
+EX1_SHAPES_HINT = {
+    "delta_w_i_h": (
+        "Δw₁ must have the shape of weights_input_hidden, (n_inputs, n_hidden): use x[:, None] "
+        "(a column) times the hidden error terms."
+    ),
+}
+
+
+def ex1_quantity(quantity: str, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
+    """One of Example 1's six quantities against its expected value."""
+    item = ex1_item(quantity)
+    if isinstance(got, Unavailable):
+        return unavailable(item, quantity, got)
+    if got is None:
+        return not_attempted(item, quantity, "is still the placeholder `None`")
+    outcome = cmp.compare(got, expected, rtol=rtol, atol=atol)
+    if outcome.ok:
+        return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
+                          f"`{quantity}` is correct.")
+    if outcome.status in (cmp.SHAPE, cmp.TRANSPOSED):
+        hint = EX1_SHAPES_HINT.get(quantity, SHAPE_HINT)
+    else:
+        hint = HINTS[quantity]
+    return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
+                      f"`{quantity}` {outcome.detail}.", hint)
+
+
+def ex1_in_context(quantity: str, got: dict, expected: dict, forward, *, carry_forward=True,
+                   rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
+    """One Example 1 quantity, judged against the expected value and, when that fails,
+    against what the student's own upstream value implies (error carried forward).
+    A wrong value that matches a catalogued mistake gets its name and hint."""
+    tol = dict(rtol=rtol, atol=atol)
+    result = ex1_quantity(quantity, got.get(quantity), expected[quantity], **tol)
+    if result.status not in (Status.INCORRECT, Status.ERROR):
+        return result
+    upstream = diagnose.UPSTREAM.get(quantity)
+    if carry_forward and upstream and cmp.as_array(got.get(upstream)) is not None:
+        implied = diagnose.carried_forward(quantity, got, expected)
+        value = got.get(quantity)
+        if (implied is not None and not isinstance(value, Unavailable)
+                and cmp.compare(value, implied, **tol).ok):
+            return ItemResult(result.grade_id, result.max_score, result.max_score,
+                              Status.CARRIED_FORWARD,
+                              f"`{quantity}` differs from the expected value only because "
+                              f"`{upstream}` does: it follows correctly from your `{upstream}`, "
+                              "so this step earns its marks (error carried forward).")
+    return diagnosed(result, diagnose.ex1_mistake(quantity, got, expected, forward, tol))
+
+
+def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
+    """``backprop_step`` on other networks: ``cases`` is ``[(label, got, expected, forward)]``.
+
+    ``got`` is a tuple of the six values, or an :class:`Unavailable` when the
+    call failed. Only the shape of each network is shown, never its inputs.
+    """
+    tol = dict(rtol=rtol, atol=atol)
+    tally = CaseTally("backprop_step", "other networks")
+    for label, got, expected, forward in cases:
+        if isinstance(got, Unavailable):
+            tally.unavailable(label, got)
+            if tally.mistake is None and "could not be broadcast" in got.reason:
+                tally.mistake = diagnose.CATALOGUE["x_not_column"]
+        elif all(value is None for value in got):
+            tally.untouched(label, "every quantity is still `None`")
+        else:
+            difference = tally.compare(label, names, got, expected, tol)
+            if difference is not None and tally.mistake is None:
+                tally.mistake = diagnose.ex1_mistake(difference[0], dict(zip(names, got)),
+                                                     dict(zip(names, expected)), forward, tol)
+    return tally.result(ITEMS_BY_ID["ex1_other_inputs"],
+                        "Your function must use its parameters, not the article's numbers or "
+                        "global variables, and work for any number of inputs and hidden units.")

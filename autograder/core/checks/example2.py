@@ -1,0 +1,139 @@
+"""Example 2's checks: the trained weights, the loss curve, the accuracy, other data."""
+
+import numpy as np
+
+from .. import compare as cmp
+from .. import diagnose
+from ..course import EX2_ACCURACY_THRESHOLD, ITEMS_BY_ID
+from ..results import ItemResult, Status
+from ..values import Unavailable
+from .common import CaseTally, diagnosed, unavailable
+
+WEIGHT_NAMES = ("weights_input_hidden", "weights_hidden_output")
+
+
+def _weights_outcomes(got, expected, rtol, atol):
+    return [cmp.compare(value, want, rtol=rtol, atol=atol) for value, want in zip(got, expected)]
+
+
+def unchanged(got, initial):
+    try:
+        return all(np.array_equal(np.asarray(value, dtype=float), start)
+                   for value, start in zip(got, initial))
+    except (TypeError, ValueError):
+        return False
+
+
+TRAINING_HINT = (
+    "Inside the loop, add each record's step to del_w_hidden_output (δᵒ · hidden_output) and "
+    "del_w_input_hidden (δʰ · x[:, None]); after the loop over records, move each weight by "
+    "learnrate × its accumulated step / n_records."
+)
+
+
+def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
+                *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL, mistake=None) -> ItemResult:
+    """The trained weights ``(weights_input_hidden, weights_hidden_output)``.
+
+    ``got`` is the pair the student produced, or an :class:`Unavailable`.
+    ``initial`` is the pair drawn with the pinned seed, to recognise a loop
+    that never moves the weights.
+    """
+    item = ITEMS_BY_ID[grade_id]
+    if isinstance(got, Unavailable):
+        return unavailable(item, "train_nn", got)
+    if unchanged(got, initial):
+        return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
+                          f"Not attempted: the weights {when} are still the starting weights.",
+                          TRAINING_HINT)
+    outcomes = _weights_outcomes(got, expected, rtol, atol)
+    good = sum(outcome.ok for outcome in outcomes)
+    if good == 2:
+        return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
+                          f"The weights {when} are correct.")
+    wrong = [f"`{name}` {outcome.detail}" for name, outcome in zip(WEIGHT_NAMES, outcomes)
+             if not outcome.ok]
+    if variants:
+        pairs = {name: trajectory[:2] for name, trajectory in variants.items()}
+        mistake = diagnose.training_mistake(got, pairs, dict(rtol=rtol, atol=atol)) or mistake
+    return diagnosed(ItemResult(item.grade_id, item.points * good / 2, item.points,
+                                 Status.PARTIAL if good else Status.INCORRECT,
+                                 f"The weights {when} are wrong: " + "; ".join(wrong) + ".",
+                                 TRAINING_HINT), mistake)
+
+
+NEVER_TRAINED = Unavailable("cannot be judged: the weights never moved from their starting "
+                            "values", not_attempted=True)
+
+
+def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL,
+             mistake=None) -> ItemResult:
+    """Half the points for a loss that never increases, half for matching ``expected``."""
+    item = ITEMS_BY_ID["ex2_loss"]
+    if isinstance(losses, Unavailable):
+        return unavailable(item, "losses", losses)
+    curve = cmp.as_array(losses)
+    expected = np.asarray(expected, dtype=float)
+    if curve is None or curve.ndim != 1 or curve.size != expected.size:
+        shape = "nothing numeric" if curve is None else cmp.shape_text(curve.shape)
+        return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
+                          f"`losses` should hold one loss per epoch ({expected.size} values), "
+                          f"got {shape}.")
+    if curve.size > 1 and np.all(curve == curve[0]):
+        return unavailable(item, "losses", NEVER_TRAINED)
+    if not np.all(np.isfinite(curve)):
+        return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
+                          "The training loss became nan or inf: the weights diverged.",
+                          TRAINING_HINT)
+    increases = int(np.sum(np.diff(curve) > atol))
+    matches = cmp.compare(curve, expected, rtol=rtol, atol=atol).ok
+    score = item.points / 2 * ((increases == 0) + matches)
+    if increases == 0 and matches:
+        return ItemResult(item.grade_id, score, item.points, Status.CORRECT,
+                          "The training loss never increases and follows the expected curve.")
+    curve_text = (f"the expected curve (final loss {curve[-1]:.6f}, expected "
+                  f"{expected[-1]:.6f})")
+    if increases:
+        first = int(np.argmax(np.diff(curve) > atol)) + 1
+        rise = f"The training loss increases in {increases} epochs (first at epoch {first})"
+        message = f"{rise} and does not follow {curve_text}" if not matches else rise
+    else:
+        message = f"The training loss never increases, but it does not follow {curve_text}"
+    return diagnosed(ItemResult(item.grade_id, score, item.points,
+                                 Status.PARTIAL if score else Status.INCORRECT,
+                                 message + ".", TRAINING_HINT), mistake)
+
+
+def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> ItemResult:
+    """Test accuracy of the trained weights on the pinned split."""
+    item = ITEMS_BY_ID["ex2_accuracy"]
+    if isinstance(accuracy, Unavailable):
+        return unavailable(item, "train_nn", accuracy)
+    if accuracy >= threshold - 1e-12:
+        return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
+                          f"Test accuracy {accuracy:.3f} reaches the threshold {threshold:.3f}.")
+    return diagnosed(ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
+                                 f"Test accuracy {accuracy:.3f} is below the threshold "
+                                 f"{threshold:.3f} (admitting nobody already scores 0.650).",
+                                 TRAINING_HINT), mistake)
+
+
+def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
+    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial, variants)]``.
+
+    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``variants`` maps
+    a catalogued mistake to the triple that mistake produces on the same data.
+    """
+    tol = dict(rtol=rtol, atol=atol)
+    tally = CaseTally("train_nn", "other data sets")
+    for label, got, expected, initial, variants in cases:
+        if isinstance(got, Unavailable):
+            tally.unavailable(label, got)
+        elif unchanged(got[:2], initial):
+            tally.untouched(label, "the weights never move")
+        elif tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol) is not None:
+            tally.mistake = tally.mistake or diagnose.training_mistake(got, variants or {}, tol)
+    return tally.result(ITEMS_BY_ID["ex2_other_data"],
+                        "Use the function's parameters (features, targets, epochs, learnrate, "
+                        "n_hidden), not the global data or hyperparameters. " + TRAINING_HINT,
+                        TRAINING_HINT)

@@ -1,0 +1,1 @@
+"""The demo course: sample submissions, a sample class, and ``backprop demo``."""

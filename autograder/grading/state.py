@@ -1,0 +1,190 @@
+"""What a parallel run has graded already: ``.backprop/grade-state.json``.
+
+A submission is up to date, and skipped without ``--force``, when all of:
+
+* the state file records it with the same *submission hash* (every file of
+  ``submitted/<student>/<assignment>/``) and the same *grading fingerprint*
+  (the course config, the autograder package, nbgrader's version, the
+  solutions, the assignment's source and release files, every nbgrader
+  setting and the hidden seed);
+* the gradebook holds a score for each of its autograded cells;
+* its autograded notebooks exist.
+
+A student is recorded only after nbgrader has committed its grades and
+written its autograded notebook, and the file is replaced atomically, so a
+run killed at any moment loses at most the students in flight, which the
+next run grades again.
+
+The state also keeps one hidden seed per assignment when the config leaves
+``BackpropGrader.hidden_seed`` unset, so that incremental and resumed runs
+grade every student of the class on the same hidden inputs. Delete the file
+to draw a new seed (and regrade everyone).
+"""
+
+import fnmatch
+import hashlib
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+
+from ..constants import STATE_DIR, STATE_FILE
+from ..safe_files import atomic_write
+
+FORMAT = 1
+#: Left out of the submission hash, as nbgrader leaves them out when copying.
+HASH_IGNORE = (".ipynb_checkpoints", "__pycache__", "*.pyc")
+
+
+def _ignored(name) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in HASH_IGNORE)
+
+
+def tree_hash(root, digest=None) -> str:
+    """sha256 of every file below ``root`` (relative paths and bytes)."""
+    digest = digest or hashlib.sha256()
+    root = Path(root)
+    if root.is_file():
+        digest.update(b"F" + root.name.encode() + b"\0" + root.read_bytes())
+        return digest.hexdigest()
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+        for name in sorted(filenames):
+            if _ignored(name):
+                continue
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix().encode()
+            data = path.read_bytes()
+            digest.update(b"F" + rel + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+#: Settings that name this machine's folders, not how a submission is graded.
+PATH_SETTINGS = ("root", "db_url", "public_dir", "solutions_dir", "cache_dir",
+                 "extra_ro_paths", "uid_lock_dir", "bwrap_path")
+
+
+def config_text(config) -> str:
+    """A stable text of an nbgrader config, without its folder names."""
+    import re
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in sorted(value.items())
+                    if k not in PATH_SETTINGS}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, type):
+            return f"{value.__module__}.{value.__qualname__}"
+        return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+    return json.dumps(plain(config), sort_keys=True)
+
+
+def fingerprint(*, course_root, assignment, seed, config) -> str:
+    """The grading fingerprint: anything that can change a verdict.
+
+    Folder names are left out, so a course folder can be moved or copied.
+    Which gradebook is used is not in here either: the gradebook itself is
+    checked for every submission's scores (:func:`graded_in_gradebook`).
+    """
+    import nbgrader
+
+    from .. import __version__
+
+    root = Path(course_root)
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"format": FORMAT, "autograder": __version__,
+                              "nbgrader": nbgrader.__version__, "assignment": assignment,
+                              "seed": seed, "config": config_text(config)},
+                             sort_keys=True).encode())
+    package = Path(__file__).resolve().parent.parent
+    for part in (root / "nbgrader_config.py", root / "solutions", root / "source" / assignment,
+                 root / "release" / assignment, package):
+        digest.update(b"\0P" + str(part.relative_to(part.parent)).encode())
+        if part.exists():
+            tree_hash(part, digest)
+    return digest.hexdigest()
+
+
+class GradeState:
+    """The state file of one course (see the module docstring)."""
+
+    def __init__(self, course_root):
+        self.path = Path(course_root) / STATE_DIR / STATE_FILE
+        self.data = {"format": FORMAT, "assignments": {}}
+        if self.path.is_file():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("format") == FORMAT:
+                    self.data = data
+            except (OSError, ValueError):
+                pass  # unreadable: everything is graded again
+
+    def _assignment(self, assignment) -> dict:
+        return self.data["assignments"].setdefault(assignment, {"seed": None, "students": {}})
+
+    def seed(self, assignment) -> int:
+        """The assignment's stored hidden seed, drawn (and saved) the first time."""
+        entry = self._assignment(assignment)
+        if entry.get("seed") is None:
+            entry["seed"] = secrets.randbits(63)
+            self.save()
+        return int(entry["seed"])
+
+    def is_recorded(self, assignment, student, *, submission, grading) -> bool:
+        entry = self._assignment(assignment)["students"].get(student)
+        return bool(entry) and entry.get("submission") == submission \
+            and entry.get("fingerprint") == grading
+
+    def record(self, assignment, student, *, submission, grading, seconds=None) -> None:
+        self._assignment(assignment)["students"][student] = {
+            "submission": submission, "fingerprint": grading,
+            "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "seconds": None if seconds is None else round(seconds, 3),
+        }
+        self.save()
+
+    def seconds(self, assignment, student):
+        """How long the student's last recorded grading took, or None."""
+        entry = self._assignment(assignment)["students"].get(student) or {}
+        value = entry.get("seconds")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def longest_first(self, assignment, students) -> list:
+        """``students`` in the order a pool finishes soonest: those never timed
+        first (they may be slow), then the slowest of the last run first, so that
+        no long submission starts last while the other workers idle."""
+        def key(student):
+            seconds = self.seconds(assignment, student)
+            return (0, 0.0) if seconds is None else (1, -seconds)
+        return sorted(students, key=key)
+
+    def forget(self, assignment, student) -> None:
+        if self._assignment(assignment)["students"].pop(student, None) is not None:
+            self.save()
+
+    def save(self) -> None:
+        """Replace the file atomically and durably (write, fsync, rename)."""
+        atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True).encode("utf-8"),
+                     durable=True)
+
+
+def graded_in_gradebook(db_url, assignment) -> set:
+    """Students whose every autograded cell has a score in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    complete = set()
+    with Gradebook(db_url) as gradebook:
+        assignment_row = gradebook.find_assignment(assignment)
+        expected = {nb.name for nb in assignment_row.notebooks}
+        for submission in gradebook.assignment_submissions(assignment):
+            notebooks = {nb.name: nb for nb in submission.notebooks}
+            if set(notebooks) != expected:
+                continue
+            if all(grade.auto_score is not None
+                   for nb in notebooks.values() for grade in nb.grades
+                   if grade.cell.cell_type == "code"):
+                complete.add(submission.student_id)
+    return complete

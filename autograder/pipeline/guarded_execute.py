@@ -1,0 +1,259 @@
+"""Run a submission in the sandbox, survive its crashes and hangs, then harvest.
+
+This replaces nbgrader's ``Execute`` in the autograde pipeline:
+
+* the kernel comes from
+  :class:`~autograder.sandbox.kernel_manager.SandboxedKernelManager`;
+* the whole submission has one wall-clock budget, on top of the per-cell
+  timeout;
+* a cell that kills the kernel or times out is recorded, the kernel is
+  restarted and the notebook runs again without that cell, so the rest of the
+  notebook is still graded;
+* printed output beyond a cap is dropped;
+* finally the harvest (:mod:`autograder.student.harvest`, sent as its source)
+  runs in the same kernel and its JSON file is read back before the sandbox
+  is removed.
+
+What the run handed over goes into ``resources`` as one
+:class:`~autograder.plan.execution.Execution` for
+:class:`~autograder.pipeline.apply_verdicts.ApplyVerdicts`.
+"""
+
+import inspect
+import json
+import os
+import shutil
+import tempfile
+from time import monotonic
+
+from jupyter_client.manager import KernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Dict, Integer, Type, default
+
+from ..constants import GRADING_ENV, MAX_VALUE_SIZE, PAYLOAD_FILE
+from ..plan import payload as payloads
+from ..plan.execution import Execution
+from ..plan.settings import BackpropGrader
+from ..sandbox.kernel_manager import SandboxedKernelManager
+from ..student import harvest
+from .notebook_reading import unreadable_reason
+
+PREAMBLE = f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os"
+#: The harvest program, as the kernel receives it.
+HARVEST_SOURCE = inspect.getsource(harvest)
+
+
+def harvest_code(spec: dict, out_path: str) -> str:
+    """The cell that runs the harvest in the student's kernel: the module's
+    source, run in a namespace of its own, then :func:`harvest.run` called on
+    the notebook's globals. One name is added to the notebook, and removed."""
+    return (f"_backprop_harvest = {{'__name__': 'backprop_harvest'}}\n"
+            f"exec(compile({HARVEST_SOURCE!r}, 'backprop_harvest.py', 'exec'), "
+            f"_backprop_harvest)\n"
+            f"try:\n"
+            f"    _backprop_harvest['run'](globals(), {json.dumps(spec)!r}, {out_path!r}, "
+            f"{MAX_VALUE_SIZE!r})\n"
+            f"finally:\n"
+            f"    del _backprop_harvest\n")
+
+
+def _note(cell, name, text):
+    cell.outputs.append(new_output("error", ename=name, evalue=text,
+                                   traceback=[f"{name}: {text}"]))
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute, sandboxed, time-boxed, crash-tolerant, with a harvest."""
+
+    kernel_manager = Type(
+        SandboxedKernelManager, klass=KernelManager,
+        help="Kernel manager for student code; the default runs it in bubblewrap."
+    ).tag(config=True)
+    submission_timeout = Integer(
+        240, help="Wall-clock seconds for a whole submission, restarts included."
+    ).tag(config=True)
+    harvest_timeout = Integer(
+        60, help="Seconds for the grader's calls of the student's functions."
+    ).tag(config=True)
+    max_restarts = Integer(
+        3, help="How often a crashed or hung kernel is restarted without the guilty cell."
+    ).tag(config=True)
+    max_output_bytes = Integer(
+        2 * 2**20, help="Printed output kept per submission; the rest is dropped."
+    ).tag(config=True)
+    harvest_spec = Dict(
+        default_value=None, allow_none=True,
+        help="The plan's harvest spec (inputs only). None: build the plan in this process. "
+        "A parallel run's workers get it from the coordinator and never see the plan."
+    )
+
+    @default("shutdown_kernel")
+    def _kill_when_done(self):
+        # The kernel is thrown away once its values are harvested: killing it
+        # (its whole sandbox goes with it) saves the ~0.4 s of a polite shutdown.
+        return "immediate"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.kernel_manager_class = self.kernel_manager
+        self._fixed_timeout = None
+        self._deadline = monotonic() + self.submission_timeout
+        self._asked_exit = False
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        # exit()/quit() stop the kernel ~0.1 s after the reply, so that the death would be
+        # blamed on a later, innocent cell: blame the cell that asked instead.
+        payload = kwargs["execute_reply"].get("content", {}).get("payload") or []
+        if any(isinstance(item, dict) and item.get("source") == "ask_exit" for item in payload):
+            self._asked_exit = True
+
+    # -- time and output limits ------------------------------------------------
+    def _remaining(self) -> float:
+        return self._deadline - monotonic()
+
+    def _get_timeout(self, cell):
+        if self._fixed_timeout is not None:
+            return self._fixed_timeout
+        timeout = super()._get_timeout(cell)
+        remaining = max(1, int(self._remaining()))
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + len(str(content.get("data", "")))
+        self._output_bytes += size
+        if self._output_bytes > self.max_output_bytes:
+            if cell_index not in self._capped:
+                self._capped.add(cell_index)
+                outs.append(new_output("stream", name="stdout", text=(
+                    f"\n[output cut: more than {self.max_output_bytes} bytes were printed]\n")))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    # -- running ----------------------------------------------------------------
+    def preprocess(self, nb, resources=None, km=None):
+        if unreadable_reason(nb):  # a stand-in for an unreadable file: nothing to run
+            Execution.not_run("was not graded: your notebook could not be read").store(resources)
+            return nb, resources
+        started = monotonic()
+        self._deadline = started + self.submission_timeout
+        spec = self.harvest_spec
+        if spec is None:
+            spec = BackpropGrader(parent=self).plan().harvest_spec()
+        skipped, events, payload = {}, [], None
+        for attempt in range(self.max_restarts + 1):
+            payload, restart = self._attempt(nb, resources, spec, skipped, events)
+            if not restart:
+                break
+            events.append(f"The kernel was restarted (attempt {attempt + 2}).")
+        else:
+            events.append("Gave up after repeated crashes.")
+        if payload is None:
+            payload = payloads.Payload(None, "could not be checked because your notebook "
+                                       "crashed or hung before the grader could call it")
+        Execution(payload=payload.raw, problem=payload.problem, events=events,
+                  skipped=dict(skipped), seconds=monotonic() - started).store(resources)
+        return self.nb, resources
+
+    def _attempt(self, nb, resources, spec, skipped, events):
+        from nbclient import NotebookClient
+
+        NotebookClient.__init__(self, nb, None)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        self._output_bytes, self._capped = 0, set()
+        self._asked_exit = False
+        with self.setup_kernel():
+            info = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info["content"]["language_info"]
+            self._run_hidden(PREAMBLE, 30)
+            for index, cell in enumerate(self.nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                if index in skipped:
+                    cell.outputs = []
+                    _note(cell, "CellSkipped", skipped[index])
+                    continue
+                if self._remaining() <= 0:
+                    _note(cell, "CellSkipped", "not run: the submission used up its time")
+                    skipped[index] = "not run: the submission used up its time"
+                    continue
+                try:
+                    self.preprocess_cell(cell, resources, index)
+                except DeadKernelError:
+                    reason = "this cell crashed the kernel (it was skipped on a fresh run)"
+                    _note(cell, "KernelDied", reason)
+                    skipped[index] = reason
+                    events.append(f"Cell {index} crashed the kernel.")
+                    return None, True
+                except CellTimeoutError:  # it ignored the interrupt and kept running
+                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
+                    _note(cell, "CellTimeoutError", reason)
+                    skipped[index] = reason
+                    events.append(f"Cell {index} timed out.")
+                    return None, True
+                if self._asked_exit:
+                    reason = "this cell shut the kernel down (it was skipped on a fresh run)"
+                    _note(cell, "KernelExit", reason)
+                    skipped[index] = reason
+                    events.append(f"Cell {index} shut the kernel down.")
+                    return None, True
+                if self._timed_out(cell):
+                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
+                    skipped[index] = reason
+                    events.append(f"Cell {index} timed out.")
+                    return None, True
+            return self._harvest(spec, events), False
+
+    def _timed_out(self, cell) -> bool:
+        return any(out.get("ename") == self.error_on_timeout.get("ename")
+                   for out in cell.get("outputs", []) if out.get("output_type") == "error")
+
+    def _run_hidden(self, code, timeout):
+        """Run code in the kernel without adding it to the notebook."""
+        cell = new_code_cell(code)
+        self.nb.cells.append(cell)
+        index = len(self.nb.cells) - 1
+        self._fixed_timeout = timeout
+        try:
+            self.execute_cell(cell, index, store_history=False)
+        finally:
+            self._fixed_timeout = None
+            self.nb.cells.pop(index)
+        return cell
+
+    def _exchange_dirs(self):
+        host = getattr(self.km, "exchange_dir_host", None)
+        inside = getattr(self.km, "exchange_dir_inside", None)
+        if host and inside:
+            return host, inside, None
+        scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
+        return scratch, scratch, scratch
+
+    def _harvest(self, spec, events):
+        host, inside, scratch = self._exchange_dirs()
+        try:
+            code = harvest_code(spec, os.path.join(inside, PAYLOAD_FILE))
+            try:
+                cell = self._run_hidden(code, self.harvest_timeout + 10)
+                if self._timed_out(cell):
+                    events.append("The grader's calls of your functions did not finish in time.")
+            except DeadKernelError:
+                events.append("The kernel died while the grader called your functions.")
+            except CellTimeoutError:  # the student's code ignored the interrupt
+                events.append("The grader's calls of your functions did not finish in time.")
+            if hasattr(self.km, "read_exchange"):
+                # The sandbox reads regular files only and never follows links.
+                payload = payloads.payload_from_files(self.km.read_exchange())
+            else:
+                payload = payloads.read_payload(os.path.join(host, PAYLOAD_FILE))
+            if not payload.complete and not payload.problem:
+                payload.problem = ("was not reached: the kernel crashed or hung while the grader "
+                                   "called your functions")
+            return payload
+        finally:
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,98 @@
+"""Read a submitted notebook's file without trusting it.
+
+:func:`read_notebook` gives a v4 notebook or raises :class:`UnreadableNotebook`
+with a reason a student can act on: the file is a link, a FIFO, too large,
+empty, not UTF-8, not JSON, not a notebook format this grader reads, or not
+a valid notebook once its outputs are set aside.
+"""
+from __future__ import annotations
+
+import json
+
+import nbformat
+
+from ..constants import MARK, UNREADABLE
+from ..safe_files import FileRefused, read_regular_file
+
+#: Shown above the blank assignment that stands in for an unreadable notebook.
+NOTE = ("**Your notebook could not be read: {reason}.**\n\n"
+        "Nothing in it could be graded, so every item scores 0. The file you submitted was "
+        "left as it is; please ask your instructor. Below is the blank assignment.")
+
+
+class UnreadableNotebook(Exception):
+    """The submission is not a notebook the grader can use; ``str(exc)`` says why."""
+
+
+def unreadable_reason(nb) -> str | None:
+    """Why the notebook graded in ``nb``'s place could not be read, or None."""
+    mark = nb.get("metadata", {}).get(MARK)
+    reason = mark.get(UNREADABLE) if isinstance(mark, dict) else None
+    return reason if isinstance(reason, str) and reason else None
+
+
+def read_notebook(path: str, max_bytes: int):
+    """The notebook at ``path`` (a regular file of at most ``max_bytes``), as v4."""
+    try:
+        data = read_regular_file(path, max_bytes)
+    except FileRefused as exc:
+        raise UnreadableNotebook(f"it {exc}") from None
+    return parse_notebook(data)
+
+
+def parse_notebook(data: bytes):
+    """A v4 ``NotebookNode`` from a file's bytes, or :class:`UnreadableNotebook`."""
+    if not data.strip():
+        raise UnreadableNotebook("the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableNotebook(f"it is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+                                 f"at offset {exc.start})") from None
+    try:
+        raw = json.loads(text)
+    except RecursionError:
+        raise UnreadableNotebook("its JSON is nested too deeply") from None
+    except ValueError as exc:
+        where = (f" at line {exc.lineno}, column {exc.colno}"
+                 if isinstance(exc, json.JSONDecodeError) else "")
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:100]
+        raise UnreadableNotebook(f"it is not valid JSON ({message}{where})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells", []), list):
+        raise UnreadableNotebook("it is JSON but not a notebook")
+    major = raw.get("nbformat")
+    if isinstance(major, bool) or not isinstance(major, int) or major not in nbformat.versions:
+        raise UnreadableNotebook(f"it is not in a notebook format this grader reads "
+                                 f"(nbformat {str(major)[:20]})")
+    try:  # as nbformat.reads does: join multi-line sources, then convert to v4
+        minor = raw.get("nbformat_minor", 0)
+        nb = nbformat.versions[major].to_notebook_json(raw, minor=minor)
+        nb = nbformat.convert(nb, 4)
+    except Exception as exc:  # noqa: BLE001 - malformed notebooks fail in many ways
+        raise UnreadableNotebook(f"it is not a valid notebook (nbformat {major} that could "
+                                 f"not be read: {type(exc).__name__})") from None
+    cells = nb.get("cells")
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise UnreadableNotebook("it is JSON but not a notebook (its cells are not a list)")
+    for cell in cells:  # outputs are cleared before grading anyway
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        raise UnreadableNotebook(f"it is not a valid notebook ({_summary(exc)})") from None
+    except RecursionError:
+        raise UnreadableNotebook("it is not a valid notebook (nested too deeply)") from None
+    return nb
+
+
+def _summary(exc) -> str:
+    """A short account of a notebook validation error: where, and what."""
+    path = list(getattr(exc, "absolute_path", None) or getattr(exc, "path", None) or [])
+    where = f"cell {path[1]}: " if len(path) >= 2 and path[0] == "cells" else ""
+    lines = str(getattr(exc, "message", exc)).splitlines() or [""]
+    what = lines[0]
+    if len(what) > 120 or what.startswith(("{", "[")):
+        what = "malformed"
+    return where + what

@@ -1,0 +1,132 @@
+"""The grader's side of the harvest: read back what the student's kernel handed over.
+
+The harvest (:mod:`autograder.student.harvest`) writes one JSON file into the
+sandbox's exchange folder. Nothing in it is trusted: it is read size-capped,
+as JSON only (never pickle), every entry validated, and anything malformed
+turned into an :class:`~autograder.core.values.Unavailable` with a reason. A
+submission can therefore forge only its own answers.
+"""
+
+import json
+import math
+
+import numpy as np
+
+from ..constants import MAX_DIMS, MAX_VALUE_SIZE, PAYLOAD_FILE
+from ..core.values import Unavailable
+from ..safe_files import FileRefused, read_regular_file
+
+#: The largest payload accepted; an honest one is about 60 kB.
+MAX_PAYLOAD_BYTES = 4 * 2**20
+
+
+class PayloadError(Exception):
+    """The payload file is missing, too large or not a payload at all."""
+
+
+#: What the grader says when the payload file is refused, by the refusal's kind.
+_REFUSED = {
+    "missing": "the grader's calls produced no result at all",
+    "link": "the result file could not be opened (it is a link)",
+    "special": "the result file is not a regular file",
+    "too_large": "the result file is larger than any honest result",
+}
+
+
+def read_payload_file(path) -> dict:
+    """Read the raw payload, refusing links, special files and oversized files."""
+    try:
+        raw = read_regular_file(path, MAX_PAYLOAD_BYTES)
+    except FileRefused as exc:
+        raise PayloadError(_REFUSED.get(exc.kind, f"the result file {exc}")) from None
+    return parse_payload_bytes(raw)
+
+
+def parse_payload_bytes(raw: bytes) -> dict:
+    """Decode the payload file's bytes into the raw entry dictionary."""
+    if len(raw) > MAX_PAYLOAD_BYTES:
+        raise PayloadError("the result file is larger than any honest result")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nesting bomb
+        raise PayloadError("the result file is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise PayloadError("the result file does not hold a JSON object")
+    return data
+
+
+def decode_entry(entry):
+    """One payload entry as an array, ``None`` or :class:`Unavailable`."""
+    if not isinstance(entry, dict):
+        return Unavailable("could not be read back from your notebook")
+    kind = entry.get("kind")
+    message = entry.get("message")
+    message = message[:300] if isinstance(message, str) else "could not be read"
+    if kind == "none":
+        return None
+    if kind == "undefined":
+        return Unavailable("is not defined (did its cell run without errors?)")
+    if kind == "error":
+        return Unavailable(f"raised {message}")
+    if kind == "invalid":
+        return Unavailable(message)
+    if kind == "failed":
+        return Unavailable(f"could not be computed: {message}")
+    if kind != "array":
+        return Unavailable("could not be read back from your notebook")
+    shape, data = entry.get("shape"), entry.get("data")
+    if (not isinstance(shape, list) or len(shape) > MAX_DIMS
+            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_VALUE_SIZE
+                       for n in shape)
+            or not isinstance(data, list) or len(data) > MAX_VALUE_SIZE
+            or math.prod(shape) != len(data)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data)):
+        return Unavailable("could not be read back from your notebook")
+    return np.array(data, dtype=np.float64).reshape(shape)
+
+
+class Payload:
+    """Decoded values, looked up by the harvest's keys."""
+
+    def __init__(self, raw: dict | None, problem: str = ""):
+        self.raw = raw or {}
+        self.problem = problem
+
+    @property
+    def complete(self) -> bool:
+        return "done" in self.raw
+
+    def value(self, key, missing_reason="was never reached"):
+        if key in self.raw:
+            return decode_entry(self.raw[key])
+        return Unavailable(self.problem or missing_reason)
+
+    def values(self, prefix, names, missing_reason="was never reached"):
+        """A tuple of values for ``prefix.name``, or one :class:`Unavailable`."""
+        if prefix in self.raw:
+            whole = decode_entry(self.raw[prefix])
+            return whole if isinstance(whole, Unavailable) else Unavailable("returned no values")
+        if not any(f"{prefix}.{name}" in self.raw for name in names):
+            return Unavailable(self.problem or missing_reason)
+        return tuple(self.value(f"{prefix}.{name}") for name in names)
+
+
+def read_payload(path) -> Payload:
+    try:
+        return Payload(read_payload_file(path))
+    except PayloadError as exc:
+        return Payload(None, str(exc))
+
+
+def payload_from_files(files: dict) -> Payload:
+    """The payload from a sandbox's exchange files (``{name: bytes}``)."""
+    raw = files.get(PAYLOAD_FILE)
+    if raw is None:
+        return Payload(None, "the grader's calls produced no result at all")
+    try:
+        return Payload(parse_payload_bytes(raw))
+    except PayloadError as exc:
+        return Payload(None, str(exc))
+
+
+__all__ = ["Payload", "PayloadError", "payload_from_files", "read_payload"]

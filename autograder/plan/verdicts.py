@@ -1,0 +1,83 @@
+"""Turn what a submission handed over into one verdict per graded item.
+
+This runs in the grader's process only. It takes the decoded
+:class:`~autograder.plan.payload.Payload` and the
+:class:`~autograder.plan.plan.GradingPlan` and calls one check per item. Nothing the student's kernel printed or
+computed as a "result" is trusted; only the values it handed over are.
+"""
+
+import numpy as np
+
+from ..core import checks, oracle
+from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
+from ..core.diagnose import CATALOGUE
+from ..core.results import GradedSubmission, ItemResult
+from ..core.values import Unavailable
+
+WEIGHTS = ("weights_input_hidden", "weights_hidden_output", "losses")
+
+
+def accuracy_of(plan, final):
+    if isinstance(final, Unavailable):
+        return final
+    try:
+        w1 = np.asarray(final[0], dtype=float).reshape(plan.ex2_initial[0].shape)
+        w2 = np.asarray(final[1], dtype=float).reshape(plan.ex2_initial[1].shape)
+    except (TypeError, ValueError):
+        return Unavailable("returned weights of the wrong shape, so the accuracy cannot be measured")
+    with np.errstate(all="ignore"):
+        return oracle.accuracy(plan.data.features_test, plan.data.targets_test, w1, w2)
+
+
+def _pair(values):
+    return values if isinstance(values, Unavailable) else values[:2]
+
+
+def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
+    """All items of one submission, in the course's order."""
+    tol = plan.tolerances
+    ex1 = dict(rtol=tol.ex1_rtol, atol=tol.ex1_atol)
+    training = dict(rtol=tol.training_rtol, atol=tol.training_atol)
+    results = {}
+
+    got = {name: payload.value(f"ex1.{name}") for name in EX1_QUANTITIES}
+    expected = dict(zip(EX1_QUANTITIES, plan.ex1_article))
+    forward = oracle.forward(**EX1_INPUTS)
+    for name in EX1_QUANTITIES:
+        results[f"ex1_{name}"] = checks.ex1_in_context(name, got, expected, forward,
+                                                       carry_forward=carry_forward, **ex1)
+
+    cases = [(case.label, payload.values(f"ex1_case{index}", EX1_QUANTITIES), expected,
+              oracle.forward(**case.inputs))
+             for index, (case, expected) in enumerate(plan.ex1_cases)]
+    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES, **ex1)
+
+    data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial,
+                   variants)
+                  for index, (case, expected, initial, variants) in enumerate(plan.ex2_cases)]
+    results["ex2_other_data"] = checks.ex2_other_data(data_cases, **training)
+
+    first = payload.values("ex2_first", WEIGHTS)
+    final = payload.values("ex2_final", WEIGHTS)
+    results["ex2_first_epoch"] = checks.ex2_weights(
+        "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
+        plan.ex2_initial, plan.ex2_first_variants, **training)
+    # A mistake seen on the first epoch or the other data explains the later items too.
+    known = next((r for r in (results["ex2_first_epoch"], results["ex2_other_data"])
+                  if r.diagnosis), None)
+    mistake = CATALOGUE[known.diagnosis] if known is not None else None
+    results["ex2_final_weights"] = checks.ex2_weights(
+        "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
+        plan.ex2_initial, mistake=mistake, **training)
+    losses = final if isinstance(final, Unavailable) else final[2]
+    if not isinstance(final, Unavailable) and checks.unchanged(final[:2], plan.ex2_initial):
+        final = losses = checks.NEVER_TRAINED
+    results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake, **training)
+    results["ex2_accuracy"] = checks.ex2_accuracy(accuracy_of(plan, final), mistake=mistake)
+    return [results[item.grade_id] for item in ITEMS]
+
+
+def judge(execution, plan, *, carry_forward=True, notebook="") -> GradedSubmission:
+    """The graded submission for one :class:`~autograder.plan.execution.Execution`."""
+    items = grade(execution.values(), plan, carry_forward=carry_forward)
+    return GradedSubmission(items, notebook, list(execution.events))

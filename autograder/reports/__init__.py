@@ -1,0 +1,1 @@
+"""Reports for the instructor: the class report (``backprop report``)."""

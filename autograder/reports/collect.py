@@ -1,0 +1,70 @@
+"""A graded class, read back: scores from the gradebook, details from the verdicts.
+
+The gradebook holds every score; the structured results that the verdict step
+keeps beside each graded notebook hold each item's status and diagnosis; the
+last ``backprop grade`` run's report names the submissions that failed.
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..constants import LAST_RUN_FILE, RESULTS_FILE, STATE_DIR
+from ..core.course import ASSIGNMENT
+from ..core.results import GradedSubmission
+from ..workspace.folder import read_grades
+
+
+@dataclass
+class ClassResults:
+    scores: dict                      # student -> {grade_id: score or None}
+    details: dict                     # student -> {grade_id: ItemResult}
+    failed: dict = field(default_factory=dict)   # student -> reason
+
+    @property
+    def students(self):
+        return sorted(set(self.scores) | set(self.failed))
+
+    def total(self, student):
+        row = self.scores.get(student, {})
+        return sum(v for v in row.values() if v is not None)
+
+    def mistakes(self):
+        """``{mistake: sorted students}``, most frequent first."""
+        seen = defaultdict(set)
+        for student, items in self.details.items():
+            for result in items.values():
+                if result.diagnosis:
+                    seen[result.diagnosis].add(student)
+        return dict(sorted(((k, sorted(v)) for k, v in seen.items()),
+                           key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def collect(course, assignment=ASSIGNMENT) -> ClassResults:
+    course = Path(course)
+    scores = read_grades(course, assignment)
+    details = {}
+    for student in scores:
+        path = course / "autograded" / student / assignment / RESULTS_FILE
+        try:
+            graded = GradedSubmission.from_json(json.loads(path.read_text(encoding="utf-8")))
+            details[student] = graded.by_id()
+        except (OSError, ValueError, AttributeError):
+            details[student] = {}
+    failed = {}
+    try:
+        last_run = course / STATE_DIR / LAST_RUN_FILE
+        failed.update(json.loads(last_run.read_text(encoding="utf-8")).get("failed", {}))
+    except (OSError, ValueError, AttributeError):
+        pass
+    submitted = course / "submitted"
+    if submitted.is_dir():
+        for folder in sorted(submitted.iterdir()):
+            student = folder.name
+            if (folder / assignment).is_dir() and student not in scores and student not in failed:
+                failed[student] = "no grades in the gradebook (never graded, or grading failed)"
+    for student, row in scores.items():
+        if row and all(v is None for v in row.values()) and student not in failed:
+            failed[student] = "every grade is blank (needs manual grading)"
+    return ClassResults(scores, details, failed)

@@ -1,0 +1,185 @@
+"""The checks students run inside their notebook.
+
+Each function is called from one check cell and prints the same message and
+hint the grader would give. Expected values come from the article's known
+numbers and from centred finite differences, so nothing secret is needed.
+A failing check also writes a short line to stderr, which is how nbgrader's
+Validate button recognises a failed test.
+
+While the grader runs the notebook (``BACKPROP_GRADING=1`` in the sandboxed
+kernel) these functions do nothing: the verdicts are computed outside the
+student's process and written into the check cells afterwards.
+"""
+
+import contextlib
+import functools
+import io
+import os
+import sys
+
+import numpy as np
+
+from ..constants import GRADING_ENV
+from ..core import cases as case_gen
+from ..core import checks, oracle
+from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL
+from ..core.course import (
+    EX1_INPUTS,
+    EX1_KNOWN,
+    EX1_QUANTITIES,
+    EX2_EPOCHS,
+    EX2_LEARNRATE,
+    EX2_N_HIDDEN,
+    EX2_SEED,
+)
+from ..core.expectations import OracleExpectations, training_variants
+from ..core.values import Unavailable
+
+_ORACLE = OracleExpectations()
+
+
+def grading() -> bool:
+    return os.environ.get(GRADING_ENV) == "1"
+
+
+def show(result):
+    """Print one result the way every check cell does."""
+    print(result.summary())
+    if not result.passed:
+        print(f"{result.grade_id}: {result.score:g} of {result.max_score:g} points",
+              file=sys.stderr)
+    return None
+
+
+def _skip_when_grading(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if grading():
+            print("This item is graded by the course grader, outside your notebook.")
+            return None
+        return function(*args, **kwargs)
+    return wrapper
+
+
+def call(function, *args, **kwargs):
+    """Call a student's function; any exception becomes an :class:`Unavailable`."""
+    if not callable(function):
+        return Unavailable("is not defined")
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
+        return Unavailable(f"raised {type(exc).__name__}: {exc}"[:300])
+
+
+def as_tuple(result, size):
+    if isinstance(result, Unavailable):
+        return result
+    if not isinstance(result, (tuple, list)) or len(result) != size:
+        return Unavailable(f"returned {type(result).__name__} instead of {size} values")
+    return tuple(result)
+
+
+def _notebook_values(name, value):
+    """The six quantities as the notebook has them, for error carried forward."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") != "__main__":
+        frame = frame.f_back
+    space = frame.f_globals if frame is not None else {}
+    got = {q: space.get(q) for q in EX1_QUANTITIES}
+    got[name] = value
+    return got
+
+
+@_skip_when_grading
+def ex1_quantity(name, value):
+    got = _notebook_values(name, value)
+    show(checks.ex1_in_context(name, got, EX1_KNOWN, oracle.forward(**EX1_INPUTS),
+                               rtol=RTOL, atol=ATOL))
+
+
+@_skip_when_grading
+def ex1_other_inputs(backprop_step, seed=None):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for case in case_gen.network_cases(rng):
+        got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
+        cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs),
+                      oracle.forward(**case.inputs)))
+    show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, rtol=FD_RTOL, atol=FD_ATOL))
+
+
+@functools.lru_cache(maxsize=4)
+def _oracle_training(features_bytes, targets_bytes, shape, epochs):
+    features = np.frombuffer(features_bytes).reshape(shape)
+    targets = np.frombuffer(targets_bytes)
+    return oracle.train(features, targets, epochs, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
+
+
+def expected_training(features, targets, epochs=EX2_EPOCHS):
+    features = np.ascontiguousarray(features, dtype=np.float64)
+    targets = np.ascontiguousarray(targets, dtype=np.float64)
+    return _oracle_training(features.tobytes(), targets.tobytes(), features.shape, epochs)
+
+
+def _initial(features):
+    return oracle.initial_weights(np.shape(features)[1], EX2_N_HIDDEN, EX2_SEED)
+
+
+@_skip_when_grading
+def ex2_first_epoch(train_nn, features, targets):
+    got = as_tuple(call(train_nn, features, targets, 1, EX2_LEARNRATE,
+                        n_hidden=EX2_N_HIDDEN, seed=EX2_SEED), 3)
+    got = got if isinstance(got, Unavailable) else got[:2]
+    expected = expected_training(features, targets, 1)[:2]
+    variants = training_variants(_ORACLE, np.asarray(features, float), np.asarray(targets, float),
+                                 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
+    show(checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
+                            _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL))
+
+
+@_skip_when_grading
+def ex2_final_weights(weights_input_hidden, weights_hidden_output, features, targets):
+    expected = expected_training(features, targets)[:2]
+    show(checks.ex2_weights("ex2_final_weights", "after training",
+                            (weights_input_hidden, weights_hidden_output), expected,
+                            _initial(features), rtol=FD_RTOL, atol=FD_ATOL))
+
+
+@_skip_when_grading
+def ex2_loss(losses, features, targets):
+    expected = expected_training(features, targets)[2]
+    show(checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL))
+
+
+@_skip_when_grading
+def ex2_accuracy(weights_input_hidden, weights_hidden_output, features_test, targets_test):
+    try:
+        pair = (np.asarray(weights_input_hidden, float), np.asarray(weights_hidden_output, float))
+        with np.errstate(all="ignore"):
+            value = oracle.accuracy(features_test, targets_test, *pair)
+        if checks.unchanged(pair, _initial(features_test)):
+            value = checks.NEVER_TRAINED
+    except (TypeError, ValueError) as exc:
+        value = Unavailable(f"produced weights the accuracy cannot use ({exc})")
+    show(checks.ex2_accuracy(value))
+
+
+@_skip_when_grading
+def ex2_other_data(train_nn, seed=None):
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    cases = []
+    for case in case_gen.data_cases(rng):
+        features = pd.DataFrame(case.features)
+        targets = pd.Series(case.targets, index=features.index)
+        got = as_tuple(call(train_nn, features, targets, case.epochs, case.learnrate,
+                            n_hidden=case.n_hidden, seed=case.seed), 3)
+        expected = _ORACLE.train(case.features, case.targets, case.epochs, case.learnrate,
+                                 case.n_hidden, case.seed)
+        initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
+        variants = training_variants(_ORACLE, case.features, case.targets, case.epochs,
+                                     case.learnrate, case.n_hidden, case.seed)
+        cases.append((case.label, got, expected, initial, variants))
+    show(checks.ex2_other_data(cases, rtol=FD_RTOL, atol=FD_ATOL))

@@ -1,0 +1,100 @@
+"""Checks, diagnosis and error carried forward, without any kernel."""
+
+import numpy as np
+import pytest
+
+from autograder.core import checks, diagnose, oracle
+from autograder.core.course import EX1_INPUTS, EX1_KNOWN, EX1_QUANTITIES
+from autograder.core.values import Unavailable
+
+FORWARD = oracle.forward(**EX1_INPUTS)
+
+
+def _got(**changes):
+    got = {name: np.array(value, dtype=float) for name, value in EX1_KNOWN.items()}
+    got.update(changes)
+    return got
+
+
+def test_correct_values_pass_without_diagnosis():
+    for name in EX1_QUANTITIES:
+        result = checks.ex1_in_context(name, _got(), EX1_KNOWN, FORWARD)
+        assert result.status == "correct" and result.diagnosis == ""
+
+
+def test_placeholder_is_not_attempted():
+    result = checks.ex1_in_context("error", _got(error=None), EX1_KNOWN, FORWARD)
+    assert result.status == "not attempted" and result.score == 0
+    assert "Not attempted" in result.message
+
+
+def test_transposed_delta_gets_a_shape_message_and_a_diagnosis():
+    got = _got(delta_w_i_h=EX1_KNOWN["delta_w_i_h"].T)
+    result = checks.ex1_in_context("delta_w_i_h", got, EX1_KNOWN, FORWARD)
+    assert result.score == 0
+    assert "transposed" in result.message
+    assert result.diagnosis == "transposed_delta"
+
+
+@pytest.mark.parametrize("quantity,value,mistake", [
+    ("delta_w_h_o", EX1_KNOWN["delta_w_h_o"] * 2, "missing_learnrate"),
+    ("delta_w_i_h", EX1_KNOWN["delta_w_i_h"] * 2, "missing_learnrate"),
+    ("output_error_term", EX1_KNOWN["error"], "no_output_derivative"),
+    ("hidden_error_term", EX1_KNOWN["hidden_error"], "no_hidden_derivative"),
+    ("error", -EX1_KNOWN["error"], "sign_error"),
+])
+def test_signatures_are_recognised(quantity, value, mistake):
+    result = checks.ex1_in_context(quantity, _got(**{quantity: value}), EX1_KNOWN, FORWARD,
+                                   carry_forward=False)
+    assert result.diagnosis == mistake
+    assert result.hint == diagnose.CATALOGUE[mistake].hint
+
+
+def test_derivative_of_the_activation_is_only_5_6_percent_off_and_still_caught():
+    wrong = EX1_KNOWN["error"] * oracle.sigmoid_slope(FORWARD["output"])
+    assert abs(wrong / EX1_KNOWN["output_error_term"] - 1) < 0.06
+    result = checks.ex1_in_context("output_error_term", _got(output_error_term=wrong),
+                                   EX1_KNOWN, FORWARD)
+    assert result.score == 0 and result.diagnosis == "derivative_of_activation"
+
+
+def test_error_carried_forward_and_its_switch():
+    # a wrong error (times 3), with every later step computed correctly from it
+    got = {name: np.asarray(EX1_KNOWN[name]) * 3 for name in EX1_QUANTITIES}
+    results = {name: checks.ex1_in_context(name, got, EX1_KNOWN, FORWARD)
+               for name in EX1_QUANTITIES}
+    assert results["error"].score == 0
+    for name in EX1_QUANTITIES[1:]:
+        assert results[name].status == "carried forward", name
+        assert results[name].passed
+    off = checks.ex1_in_context("hidden_error", got, EX1_KNOWN, FORWARD, carry_forward=False)
+    assert off.score == 0
+
+
+def test_no_method_marks_when_the_step_itself_is_wrong():
+    got = _got(error=EX1_KNOWN["error"] * 3, output_error_term=EX1_KNOWN["error"] * 3)
+    result = checks.ex1_in_context("output_error_term", got, EX1_KNOWN, FORWARD)
+    assert result.score == 0 and result.diagnosis == "no_output_derivative"
+
+
+def test_unavailable_values_explain_themselves():
+    got = _got(delta_w_i_h=Unavailable("could not be computed: `backprop_step` raised "
+                                       "ValueError: operands could not be broadcast together"))
+    result = checks.ex1_in_context("delta_w_i_h", got, EX1_KNOWN, FORWARD)
+    assert result.status == "error" and "raised ValueError" in result.message
+    assert result.diagnosis == "x_not_column"
+
+
+def test_loss_check_gives_half_for_a_decreasing_curve():
+    expected = np.linspace(0.3, 0.25, 10)
+    assert checks.ex2_loss(expected, expected).score == 2
+    assert checks.ex2_loss(expected * 0.9, expected).score == 1
+    rising = expected[::-1]
+    assert checks.ex2_loss(rising, expected).score == 0
+    assert checks.ex2_loss(np.full(10, np.nan), expected).score == 0
+
+
+def test_accuracy_threshold():
+    assert checks.ex2_accuracy(0.725).score == 2
+    assert checks.ex2_accuracy(0.70).score == 2
+    assert checks.ex2_accuracy(0.675).score == 0

@@ -1,0 +1,121 @@
+"""The release: in sync with source/, nothing secret in it, stored without outputs."""
+
+import json
+
+import nbformat
+import pytest
+
+from autograder.demo.samples import BEGIN, END
+from autograder.workspace.folder import make_course, nbgrader
+from tests.support import RELEASE_DIR, REPO
+
+REGENERATE = "nbgrader generate_assignment backprop --force  (at the repository root)"
+
+
+def _normalise(nb):
+    """Drop what legitimately differs between two generations: cell ids."""
+    nb = json.loads(json.dumps(nb))
+    for cell in nb["cells"]:
+        cell.pop("id", None)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("course"))
+    nbgrader(["generate_assignment", "backprop", "--force"], course=course)
+    return course / "release" / "backprop"
+
+
+def test_release_is_in_sync_with_source(regenerated):
+    committed = sorted(p.name for p in RELEASE_DIR.iterdir())
+    fresh = sorted(p.name for p in regenerated.iterdir())
+    assert committed == fresh, f"release/ file list is stale; run: {REGENERATE}"
+    for name in fresh:
+        new, old = regenerated / name, RELEASE_DIR / name
+        if name.endswith(".ipynb"):
+            same = _normalise(nbformat.read(str(new), 4)) == _normalise(nbformat.read(str(old), 4))
+        else:
+            same = new.read_bytes() == old.read_bytes()
+        assert same, f"release/backprop/{name} is out of sync with source/; run: {REGENERATE}"
+
+
+def _solution_lines(source_nb):
+    lines = set()
+    for cell in source_nb.cells:
+        inside = False
+        for line in cell.source.split("\n"):
+            if BEGIN in line:
+                inside = True
+            elif END in line:
+                inside = False
+            elif inside and line.strip():
+                lines.add(line.strip())
+    return lines
+
+
+def test_no_solution_text_leaks_into_the_release(source_nb, release_nb):
+    text = (RELEASE_DIR / "backprop.ipynb").read_text(encoding="utf-8")
+    for marker in (BEGIN, END, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text
+    released_lines = {line.strip() for cell in release_nb.cells for line in cell.source.split("\n")}
+    leaked = _solution_lines(source_nb) & released_lines
+    assert not leaked, f"solution lines in the release: {sorted(leaked)}"
+
+
+def _given_lines(source_nb):
+    """Lines of the source notebook outside solution regions: handed out on purpose."""
+    every = {line.strip() for cell in source_nb.cells for line in cell.source.split("\n")}
+    return every - _solution_lines(source_nb)
+
+
+def test_no_reference_code_in_the_release(source_nb):
+    reference = (REPO / "solutions" / "reference.py").read_text(encoding="utf-8")
+    secret = {line.strip() for line in reference.split("\n")
+              if len(line.strip()) > 15 and not line.strip().startswith(("#", '"""', "def "))}
+    secret -= _given_lines(source_nb)
+    assert secret, "the reference should contain code that is not handed out"
+    for path in RELEASE_DIR.rglob("*"):
+        if path.is_file() and path.suffix in (".ipynb", ".py", ".md"):
+            text = path.read_text(encoding="utf-8")
+            leaked = [line for line in secret if line in text]
+            assert not leaked, f"{path}: {leaked}"
+
+
+def test_the_grader_package_holds_no_reference_code(source_nb):
+    """Students install the package for their self-checks: no solution line may be in it."""
+    secret = _solution_lines(source_nb)
+    reference = (REPO / "solutions" / "reference.py").read_text(encoding="utf-8")
+    secret |= {line.strip() for line in reference.split("\n")
+               if len(line.strip()) > 15 and not line.strip().startswith(("#", '"""', "def "))}
+    secret -= _given_lines(source_nb)
+    for path in (REPO / "autograder").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        leaked = [line for line in secret if len(line) > 12 and line in text]
+        assert not leaked, f"{path}: {leaked}"
+
+
+@pytest.mark.parametrize("folder", ["source", "release"])
+def test_notebooks_are_stored_without_outputs(folder):
+    notebooks = list((REPO / folder).rglob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        nb = nbformat.read(str(path), 4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path
+
+
+def test_every_todo_has_a_placeholder_so_the_release_runs(release_nb):
+    for cell in release_nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            assert "# YOUR CODE HERE" in cell.source
+            assert "raise NotImplementedError" not in cell.source
+
+
+def test_release_has_one_grade_cell_per_item(release_nb):
+    from autograder.core.course import ITEMS
+
+    graded = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
+              for c in release_nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert graded == {item.grade_id: item.points for item in ITEMS}

@@ -1,0 +1,64 @@
+"""``backprop check``: from a copy of the release folder alone, with exit codes."""
+
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder.demo import samples
+from tests.support import RELEASE_DIR
+
+pytestmark = pytest.mark.slow
+
+
+def _backprop(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "autograder.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def student_folder(tmp_path):
+    folder = tmp_path / "student"
+    shutil.copytree(RELEASE_DIR, folder, ignore=shutil.ignore_patterns("README.md"))
+    return folder
+
+
+def test_solved_notebook_passes(student_folder, release_nb, source_nb):
+    nbformat.write(samples.solved(release_nb, source_nb), str(student_folder / "backprop.ipynb"))
+    result = _backprop("check", "backprop.ipynb", cwd=student_folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("[PASS]") == 12
+    assert "12 of 12 items pass; 26 of 26 points" in result.stdout
+
+
+def test_untouched_release_fails_with_not_attempted(student_folder):
+    result = _backprop("check", "backprop.ipynb", cwd=student_folder)
+    assert result.returncode == 1
+    assert result.stdout.count("Not attempted") == 12
+
+
+def test_a_mistake_is_named(student_folder, release_nb, source_nb):
+    sample = next(s for s in samples.MISTAKE_SAMPLES if s.name == "ex2_no_averaging")
+    nbformat.write(samples.build(sample, release_nb, source_nb),
+                   str(student_folder / "backprop.ipynb"))
+    result = _backprop("check", "backprop.ipynb", "--json", cwd=student_folder)
+    assert result.returncode == 1
+    import json
+
+    graded = json.loads(result.stdout)
+    assert "no_averaging" in {r["diagnosis"] for r in graded["items"]}
+
+
+def test_usage_and_file_errors_exit_2(student_folder, tmp_path):
+    assert _backprop("check", "missing.ipynb", cwd=student_folder).returncode == 2
+    (student_folder / "broken.ipynb").write_text("{ not json")
+    broken = _backprop("check", "broken.ipynb", cwd=student_folder)
+    assert broken.returncode == 2 and "not a readable notebook" in broken.stderr
+    lonely = tmp_path / "lonely"
+    lonely.mkdir()
+    shutil.copy(student_folder / "backprop.ipynb", lonely)
+    alone = _backprop("check", "backprop.ipynb", cwd=lonely)
+    assert alone.returncode == 2 and "data_prep.py" in alone.stderr
+    assert _backprop("check", cwd=student_folder).returncode == 2

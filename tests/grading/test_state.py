@@ -1,0 +1,40 @@
+"""What is graded already: the state file, the dispatch order, the submission hash."""
+
+from autograder.core.course import ASSIGNMENT
+from autograder.grading.state import GradeState, tree_hash
+
+
+def test_grade_state_round_trip(tmp_path):
+    state = GradeState(tmp_path)
+    seed = state.seed(ASSIGNMENT)
+    state.record(ASSIGNMENT, "ann", submission="h1", grading="g1", seconds=1.5)
+    again = GradeState(tmp_path)
+    assert again.seed(ASSIGNMENT) == seed
+    assert again.is_recorded(ASSIGNMENT, "ann", submission="h1", grading="g1")
+    assert not again.is_recorded(ASSIGNMENT, "ann", submission="h2", grading="g1")
+    assert not again.is_recorded(ASSIGNMENT, "ann", submission="h1", grading="g2")
+    assert not again.is_recorded(ASSIGNMENT, "bob", submission="h1", grading="g1")
+    again.forget(ASSIGNMENT, "ann")
+    assert not GradeState(tmp_path).is_recorded(ASSIGNMENT, "ann", submission="h1", grading="g1")
+    assert [p.name for p in (tmp_path / ".backprop").iterdir()] == ["grade-state.json"]
+    (tmp_path / ".backprop" / "grade-state.json").write_text("{ torn")
+    assert GradeState(tmp_path).data["assignments"] == {}  # unreadable: grade everything
+
+
+def test_slowest_of_the_last_run_go_first_and_untimed_before_them(tmp_path):
+    state = GradeState(tmp_path)
+    for student, seconds in (("ann", 4.0), ("bob", 12.5), ("cy", 0.7), ("dee", None)):
+        state.record(ASSIGNMENT, student, submission="h", grading="g", seconds=seconds)
+    order = GradeState(tmp_path).longest_first(ASSIGNMENT, ["ann", "bob", "cy", "dee", "new"])
+    assert order == ["dee", "new", "bob", "ann", "cy"]
+    assert GradeState(tmp_path).longest_first("other", ["b", "a"]) == ["b", "a"]
+
+
+def test_submission_hash_follows_content_not_folder(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name / ".ipynb_checkpoints").mkdir(parents=True)
+        (tmp_path / name / "nb.ipynb").write_text("{}")
+        (tmp_path / name / ".ipynb_checkpoints" / "nb-checkpoint.ipynb").write_text(name)
+    assert tree_hash(tmp_path / "a") == tree_hash(tmp_path / "b")
+    (tmp_path / "b" / "timestamp.txt").write_text("2024-01-01 10:00:00")
+    assert tree_hash(tmp_path / "a") != tree_hash(tmp_path / "b")
