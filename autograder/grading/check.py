@@ -19,6 +19,7 @@ from traitlets.config import Config
 from ..constants import PACKAGE_DIR
 from ..core.expectations import OracleExpectations
 from ..core.results import GradedSubmission, Status
+from ..pipeline.cell_failures import explain
 from ..pipeline.guarded_execute import GuardedExecute
 from ..plan import verdicts
 from ..plan.course_data import load_course_data
@@ -41,6 +42,20 @@ def load_notebook(path: Path):
         raise CheckError(f"{path} is not a readable notebook: {exc}") from None
 
 
+def time_limits(total: int) -> dict:
+    """GuardedExecute's limits that keep a whole check within about ``total`` seconds.
+
+    A quarter (at least 11 s) is kept for the grader's calls of the functions,
+    2 s for starting kernels, and the rest runs the notebook; one cell gets at
+    most half of that (and never more than the grader's 60 s), so that after a
+    cell that hangs there is still time to run the notebook again without it.
+    """
+    calls = max(11, total // 4)
+    run = max(1, total - calls - 2)
+    return {"submission_timeout": run, "harvest_timeout": calls - 10,
+            "timeout": max(1, min(60, run // 2))}
+
+
 def grade_notebook(notebook, *, plan, public_dir, timeout=300,
                    carry_forward=True) -> tuple[GradedSubmission, Execution]:
     """Run ``notebook`` in the guarded sandbox and judge it against ``plan``."""
@@ -48,14 +63,15 @@ def grade_notebook(notebook, *, plan, public_dir, timeout=300,
     config.SandboxedKernelManager.public_dir = str(public_dir)
     config.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
     executor = GuardedExecute(config=config, harvest_spec=plan.harvest_spec(),
-                              submission_timeout=timeout)
+                              **time_limits(timeout))
     resources = {"metadata": {"path": str(public_dir)}}
-    executor.preprocess(notebook, resources)
+    executed, resources = executor.preprocess(notebook, resources)
     execution = Execution.stored(resources)
     graded = verdicts.judge(execution, plan, carry_forward=carry_forward)
     for result in graded.items:
         if result.status == Status.ERROR and execution.events:
             result.message += " (" + " ".join(execution.events) + ")"
+    explain(graded.items, executed)
     return graded, execution
 
 

@@ -20,6 +20,7 @@ from ..core.values import Unavailable
 from ..plan import verdicts
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
+from .cell_failures import explain
 from .notebook_reading import unreadable_reason
 from .render import image_output, loss_curve_png, verdict_outputs
 from .restore_cells import was_restored
@@ -66,6 +67,7 @@ class ApplyVerdicts(NbGraderPreprocessor):
         graded = verdicts.judge(execution, plan, carry_forward=grader.error_carried_forward,
                                 notebook=str(resources.get("unique_key") or ""))
         results = {r.grade_id: _with_events(r, execution.events) for r in graded.items}
+        explain(graded.items, nb)
         unreadable = unreadable_reason(nb)
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
