@@ -37,12 +37,13 @@ def _with_events(result: ItemResult, events) -> ItemResult:
     return result
 
 
-def _cell_result(cell, results, unreadable) -> ItemResult:
+def cell_result(cell, results, unreadable) -> ItemResult:
     """The verdict for one check cell: the computed one, unless the cell cannot
     be judged (the notebook was unreadable, the cell was put back, or the
     course has no such check)."""
-    grade_id = cell.metadata.nbgrader.get("grade_id")
-    points = float(cell.metadata.nbgrader.get("points", 0))
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    grade_id = meta.get("grade_id")
+    points = float(meta.get("points", 0))
     if unreadable:
         return ItemResult(grade_id, 0, points, Status.ERROR,
                           f"Your notebook could not be read: {unreadable}. "
@@ -72,7 +73,7 @@ class ApplyVerdicts(NbGraderPreprocessor):
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
-            result = _cell_result(cell, results, unreadable)
+            result = cell_result(cell, results, unreadable)
             if result.grade_id in results:
                 results[result.grade_id] = result
             cell.outputs = verdict_outputs(result)
