@@ -20,9 +20,9 @@ from ..core.values import Unavailable
 from ..plan import verdicts
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
-from .cell_failures import explain
+from .cell_failures import cell_name, explain
 from .notebook_reading import unreadable_reason
-from .render import image_output, loss_curve_png, verdict_outputs
+from .render import describe_figures, image_output, loss_curve_png, verdict_outputs
 from .restore_cells import was_restored
 
 #: Where a caller that already holds the plan puts it in ``resources``.
@@ -69,6 +69,7 @@ class ApplyVerdicts(NbGraderPreprocessor):
                                 notebook=str(resources.get("unique_key") or ""))
         results = {r.grade_id: _with_events(r, execution.events) for r in graded.items}
         explain(graded.items, nb)
+        describe_figures(nb, lambda index: cell_name(nb, index))
         unreadable = unreadable_reason(nb)
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
