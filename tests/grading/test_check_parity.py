@@ -102,10 +102,13 @@ def _write(folder: Path, built) -> None:
 
 
 def _check(folder: Path) -> dict:
-    result = subprocess.run([sys.executable, "-m", "autograder.cli", "check",
-                             f"{NOTEBOOK}.ipynb", "--json", "--timeout", "150"],
-                            cwd=folder, capture_output=True, text=True, timeout=400)
-    return json.loads(result.stdout) if result.stdout.strip() else {}
+    """``backprop check --json`` as a student runs it: the console command, in their folder
+    (``python -m`` would put the folder, and a student's ``autograder.py``, on the path)."""
+    command = [str(Path(sys.executable).parent / "backprop"), "check", f"{NOTEBOOK}.ipynb",
+               "--json", "--timeout", "150"]
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=400)
+    assert result.stdout.strip(), result.stderr[-2000:]
+    return json.loads(result.stdout)
 
 
 def _own_cells(folder: Path, public: Path) -> dict:
