@@ -12,6 +12,7 @@ every run. A notebook that looks unsaved gets a note first (:mod:`.save_notes`).
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -78,7 +79,9 @@ def check_notebook(path, *, timeout=300, seed=None) -> tuple[GradedSubmission, s
 
     Returns the graded items and, when the file could not be read at all,
     why (every item then scores 0, as in the grader)."""
-    path = Path(path).resolve()
+    # absolute, but not resolved: a notebook that is a symbolic link is refused, as the
+    # grader refuses it
+    path = Path(os.path.abspath(path))
     if not path.is_file():
         raise CheckError(f"no such notebook: {path}")
     public = release_cells.COPY_DIR

@@ -62,6 +62,9 @@ NOTEBOOK_CANNOT_TELL = {
     "tamper_check_cells": "one check cell is replaced by `pass`",
     "tamper_locked_cell": "its edited locked cell runs in the student's kernel",
     "forged_payload": "it forges the grader's result file, which only the grader reads",
+    "unreadable_not_a_notebook": "Jupyter opens a file the grader refuses as invalid",
+    "unreadable_too_large": "Jupyter opens a file the grader refuses as too large",
+    "symlink_notebook": "Jupyter follows the link the grader refuses",
 }
 #: Submissions with no notebook to run: the grader has nothing, the check says so.
 NO_NOTEBOOK = {"missing_notebook"}
