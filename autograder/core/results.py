@@ -74,14 +74,29 @@ class ItemResult:
                    Status.parse(data.get("status")), str(data.get("message", "")),
                    str(data.get("hint", "")), str(data.get("diagnosis", "")))
 
+    @property
+    def mark(self) -> str:
+        """PASS, PART (some points) or FAIL."""
+        return "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
+
     def summary(self) -> str:
-        mark = "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
-        text = f"[{mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
+        """Plain text: one line with the score and message, then diagnosis and hint."""
+        text = f"[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
         if self.diagnosis:
             text += f"\n        diagnosis: {self.diagnosis.replace('_', ' ')}"
         if self.hint:
             text += f"\n        hint: {self.hint}"
         return text
+
+    def markdown(self) -> str:
+        """The same as :meth:`summary`, as Markdown (messages quote code in backticks)."""
+        parts = [f"**[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}** "
+                 f"{self.message}"]
+        if self.diagnosis:
+            parts.append(f"*Diagnosis:* {self.diagnosis.replace('_', ' ')}")
+        if self.hint:
+            parts.append(f"*Hint:* {self.hint}")
+        return "\n\n".join(parts)
 
 
 @dataclass

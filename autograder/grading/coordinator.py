@@ -42,7 +42,8 @@ from pathlib import Path
 from ..constants import CONFIG_FILE, STATE_DIR
 from ..core.course import ASSIGNMENT
 from ..workspace.folder import CourseError, find_course_root
-from .outcome import GradeAborted, GradeReport, GradeSetupError, describe_error, summary
+from .outcome import (GradeAborted, GradeReport, GradeSetupError, describe_error, sandbox_line,
+                      summary)
 from .progress import Progress
 from .run_files import log_files, run_lock, write_last_run
 from .runtime import long_lived_frozen, warnings_to, working_dir
@@ -84,7 +85,8 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
-    report = GradeReport(assignment=assignment, course=root)
+    report = GradeReport(assignment=assignment, course=root,
+                         sandbox=sandbox_line(scheduler, require_sandbox))
     with ExitStack() as stack:
         stack.enter_context(run_lock(state_dir))
         log_file, worker_log = log_files(state_dir)

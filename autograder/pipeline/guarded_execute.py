@@ -38,6 +38,7 @@ from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
 from ..student import harvest
+from .cell_failures import cell_name
 from .notebook_reading import unreadable_reason
 
 PREAMBLE = f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os"
@@ -144,13 +145,16 @@ class GuardedExecute(Execute):
         if spec is None:
             spec = BackpropGrader(parent=self).plan().harvest_spec()
         skipped, events, payload = {}, [], None
+        self._skip_names = {}
         for attempt in range(self.max_restarts + 1):
             payload, restart = self._attempt(nb, resources, spec, skipped, events)
             if not restart:
                 break
-            events.append(f"The kernel was restarted (attempt {attempt + 2}).")
+            self.log.info("Restarting the kernel without the cells %s (attempt %d)",
+                          sorted(skipped), attempt + 2)
         else:
-            events.append("Gave up after repeated crashes.")
+            events.append("The grader stopped running your notebook after {n} crashes or "
+                          "hangs.".format(n=self.max_restarts + 1))
         if payload is None:
             payload = payloads.Payload(None, "could not be checked because your notebook "
                                        "crashed or hung before the grader could call it")
@@ -175,38 +179,53 @@ class GuardedExecute(Execute):
                     continue
                 if index in skipped:
                     cell.outputs = []
-                    _note(cell, "CellSkipped", skipped[index])
+                    _note(cell, self._skip_names.get(index, "CellSkipped"), skipped[index])
                     continue
                 if self._remaining() <= 0:
-                    _note(cell, "CellSkipped", "not run: the submission used up its time")
-                    skipped[index] = "not run: the submission used up its time"
+                    reason = ("Not run: your notebook used up the {n} s the grader allows "
+                              "for it.").format(n=self.submission_timeout)
+                    _note(cell, "CellSkipped", reason)
+                    skipped[index] = reason
                     continue
+                limit = self._get_timeout(cell)
                 try:
                     self.preprocess_cell(cell, resources, index)
                 except DeadKernelError:
-                    reason = "this cell crashed the kernel (it was skipped on a fresh run)"
-                    _note(cell, "KernelDied", reason)
-                    skipped[index] = reason
-                    events.append(f"Cell {index} crashed the kernel.")
-                    return None, True
+                    return self._skip(cell, index, "KernelDied", skipped, events), True
                 except CellTimeoutError:  # it ignored the interrupt and kept running
-                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
-                    _note(cell, "CellTimeoutError", reason)
-                    skipped[index] = reason
-                    events.append(f"Cell {index} timed out.")
-                    return None, True
+                    return self._skip(cell, index, "CellTimeoutError", skipped, events,
+                                      limit), True
                 if self._asked_exit:
-                    reason = "this cell shut the kernel down (it was skipped on a fresh run)"
-                    _note(cell, "KernelExit", reason)
-                    skipped[index] = reason
-                    events.append(f"Cell {index} shut the kernel down.")
-                    return None, True
+                    return self._skip(cell, index, "KernelExit", skipped, events), True
                 if self._timed_out(cell):
-                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
-                    skipped[index] = reason
-                    events.append(f"Cell {index} timed out.")
-                    return None, True
+                    return self._skip(cell, index, "CellTimeoutError", skipped, events,
+                                      limit), True
             return self._harvest(spec, events), False
+
+    #: What the cell and the run's events say about a cell that stopped the kernel.
+    SKIP_NOTES = {
+        "KernelDied": ("This cell crashed the kernel, so the grader ran your notebook again "
+                       "without it.", "{cell} crashed the kernel."),
+        "CellTimeoutError": ("This cell did not finish within {seconds} s, so the grader ran "
+                             "your notebook again without it.",
+                             "{cell} did not finish within {seconds} s."),
+        "KernelExit": ("This cell shut the kernel down, so the grader ran your notebook again "
+                       "without it.", "{cell} shut the kernel down."),
+    }
+
+    def _skip(self, cell, index, ename, skipped, events, seconds=None):
+        """Note why a cell stopped the kernel; skip it when the notebook runs again."""
+        note, event = self.SKIP_NOTES[ename]
+        fields = dict(cell=cell_name(self.nb, index), seconds=seconds)
+        if ename != "CellTimeoutError" or not any(
+                out.get("ename") == ename for out in cell.get("outputs", [])
+                if out.get("output_type") == "error"):
+            _note(cell, ename, note.format(**fields))
+        skipped[index] = note.format(**fields)
+        self._skip_names[index] = ename
+        event = event.format(**fields)
+        events.append(event[0].upper() + event[1:])
+        return None
 
     def _timed_out(self, cell) -> bool:
         return any(out.get("ename") == self.error_on_timeout.get("ename")
@@ -237,14 +256,17 @@ class GuardedExecute(Execute):
         host, inside, scratch = self._exchange_dirs()
         try:
             code = harvest_code(spec, os.path.join(inside, PAYLOAD_FILE))
+            limit = self.harvest_timeout + 10
+            late = ("The grader's calls of your functions did not finish within {n} s."
+                    .format(n=limit))
             try:
-                cell = self._run_hidden(code, self.harvest_timeout + 10)
+                cell = self._run_hidden(code, limit)
                 if self._timed_out(cell):
-                    events.append("The grader's calls of your functions did not finish in time.")
+                    events.append(late)
             except DeadKernelError:
-                events.append("The kernel died while the grader called your functions.")
+                events.append("The kernel crashed while the grader called your functions.")
             except CellTimeoutError:  # the student's code ignored the interrupt
-                events.append("The grader's calls of your functions did not finish in time.")
+                events.append(late)
             if hasattr(self.km, "read_exchange"):
                 # The sandbox reads regular files only and never follows links.
                 payload = payloads.payload_from_files(self.km.read_exchange())
@@ -253,6 +275,9 @@ class GuardedExecute(Execute):
             if not payload.complete and not payload.problem:
                 payload.problem = ("was not reached: the kernel crashed or hung while the grader "
                                    "called your functions")
+            for entry in payload.raw.values():  # calls the grader interrupted: say how long
+                if isinstance(entry, dict) and entry.get("kind") == "timeout":
+                    entry["seconds"] = limit
             return payload
         finally:
             if scratch:

@@ -31,6 +31,7 @@ from ..constants import (
 from ..core.course import ASSIGNMENT
 from .apply_verdicts import ApplyVerdicts
 from .exporter import SafeNotebookExporter
+from .feedback import TEMPLATE, TEMPLATES, FeedbackExporter
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
 
@@ -70,6 +71,22 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.GuardedExecute.timeout = 60
     c.GuardedExecute.submission_timeout = 240
     c.LimitOutput.max_lines = 200
+
+    # Feedback and formgrader pages: MathJax inlined (no CDN), check cells show their
+    # verdicts, the feedback's summary names the items. nbgrader's own templates stay
+    # first, so its formgrader finds them; the course's override nbconvert's MathJax macro.
+    import nbgrader
+
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    c.HTMLExporter.extra_template_basedirs = [str(nbgrader_templates / "templates"),
+                                              str(TEMPLATES)]
+    c.HTMLExporter.filters = {"backprop_mathjax": "autograder.pipeline.feedback.mathjax_script"}
+    c.GenerateFeedback.exporter_class = FeedbackExporter
+    c.FeedbackExporter.template_name = TEMPLATE
+    # where the course's page finds nbgrader's ('feedback/index.html.j2') and its CSS
+    c.FeedbackExporter.extra_template_paths = [
+        str(nbgrader_templates / "templates"),
+        str(nbgrader_templates / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
 
     public = root / "release" / assignment
     c.BackpropGrader.solutions_dir = str(root / SOLUTIONS_DIR)

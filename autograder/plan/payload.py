@@ -72,6 +72,11 @@ def decode_entry(entry):
         return Unavailable(message)
     if kind == "failed":
         return Unavailable(f"could not be computed: {message}")
+    if kind == "timeout":
+        seconds = entry.get("seconds")
+        if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0:
+            return Unavailable(f"did not finish within {seconds} s when the grader called it")
+        return Unavailable("did not finish in the time the grader allows when it called it")
     if kind != "array":
         return Unavailable("could not be read back from your notebook")
     shape, data = entry.get("shape"), entry.get("data")

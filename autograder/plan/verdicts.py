@@ -11,7 +11,7 @@ import numpy as np
 from ..core import checks, oracle
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
 from ..core.diagnose import CATALOGUE
-from ..core.results import GradedSubmission, ItemResult
+from ..core.results import GradedSubmission, ItemResult, Status
 from ..core.values import Unavailable
 
 WEIGHTS = ("weights_input_hidden", "weights_hidden_output", "losses")
@@ -50,18 +50,20 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     cases = [(case.label, payload.values(f"ex1_case{index}", EX1_QUANTITIES), expected,
               oracle.forward(**case.inputs))
              for index, (case, expected) in enumerate(plan.ex1_cases)]
-    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES, **ex1)
+    article_ok = all(results[f"ex1_{name}"].status == Status.CORRECT for name in EX1_QUANTITIES)
+    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES,
+                                                          article_ok=article_ok, **ex1)
 
     data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial,
                    variants)
                   for index, (case, expected, initial, variants) in enumerate(plan.ex2_cases)]
-    results["ex2_other_data"] = checks.ex2_other_data(data_cases, **training)
-
     first = payload.values("ex2_first", WEIGHTS)
     final = payload.values("ex2_final", WEIGHTS)
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
         plan.ex2_initial, plan.ex2_first_variants, **training)
+    results["ex2_other_data"] = checks.ex2_other_data(
+        data_cases, article_ok=results["ex2_first_epoch"].status == Status.CORRECT, **training)
     # A mistake seen on the first epoch or the other data explains the later items too.
     known = next((r for r in (results["ex2_first_epoch"], results["ex2_other_data"])
                   if r.diagnosis), None)

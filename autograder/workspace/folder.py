@@ -98,3 +98,13 @@ def read_grades(course, assignment=ASSIGNMENT, notebook=NOTEBOOK) -> dict:
                 for grade in nb.grades
             }
     return table
+
+
+def read_penalties(course, assignment=ASSIGNMENT) -> dict:
+    """``{student: late penalty in points}`` for the submissions that have one."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url(course)) as gradebook:
+        return {submission.student_id: float(submission.late_submission_penalty)
+                for submission in gradebook.assignment_submissions(assignment)
+                if submission.late_submission_penalty}
