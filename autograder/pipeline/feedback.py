@@ -1,11 +1,10 @@
-"""The feedback HTML that ``nbgrader generate_feedback`` writes, and MathJax for it.
+"""The feedback HTML that ``nbgrader generate_feedback`` writes.
 
 :class:`FeedbackExporter` is nbgrader's HTML exporter with three changes:
 
-* maths is typeset by MathJax 3 inlined into the page (``templates/base/
-  mathjax.html.j2``, from the ``mathjax`` package that ``django-static-mathjax``
-  installs), so it renders offline and after ``release_feedback``, which
-  copies the HTML file alone; the formgrader's pages use the same macro;
+* maths is MathML (:mod:`.math_html`), typeset by the browser with no script,
+  so the page renders offline and after ``release_feedback``, which copies the
+  HTML file alone; the formgrader's pages are written the same way;
 * a check cell shows its verdict only: no source, no ``In [ ]`` and no
   ``Out[ ]: 0.0`` (the score nbgrader read is in the verdict already);
 * the summary at the top names each item instead of "Test cell".
@@ -13,7 +12,6 @@
 
 import html
 import re
-from importlib import resources
 from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter
@@ -21,22 +19,16 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
 from ..core.course import ITEMS_BY_ID
+from .math_html import MATH_STYLE, markdown2html
 from .render import inline_html
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "backprop-feedback"
-#: MathJax 3 with TeX input and SVG output in one file: no fonts to fetch.
-MATHJAX = ("static", "mathjax", "es5", "tex-svg.js")
 
 
-_CLOSING = re.compile(r"<(/script|!--)", re.IGNORECASE)
-
-
-def mathjax_script(_value="") -> str:
-    """The MathJax program, safe to put inside a ``<script>`` element (nothing in it
-    may end the element early: ``</script`` and ``<!--`` are escaped)."""
-    path = resources.files("mathjax").joinpath(*MATHJAX)
-    return _CLOSING.sub(lambda m: "<\\" + m.group(1), path.read_text(encoding="utf-8"))
+def math_style(_value="") -> str:
+    """The style the pages' MathML is typeset with (the ``mathjax`` macro's output)."""
+    return MATH_STYLE
 
 
 class VerdictOnly(Preprocessor):
@@ -71,7 +63,8 @@ class FeedbackExporter(HTMLExporter):
 
     def default_filters(self):
         yield from super().default_filters()
-        yield ("backprop_mathjax", mathjax_script)
+        yield ("backprop_math_style", math_style)
+        yield ("markdown2html", markdown2html)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -72,15 +72,16 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.GuardedExecute.submission_timeout = 240
     c.LimitOutput.max_lines = 200
 
-    # Feedback and formgrader pages: MathJax inlined (no CDN), check cells show their
-    # verdicts, the feedback's summary names the items. nbgrader's own templates stay
-    # first, so its formgrader finds them; the course's override nbconvert's MathJax macro.
+    # Feedback and formgrader pages: maths as MathML (no script, no CDN), check cells show
+    # their verdicts, the feedback's summary names the items. nbgrader's own templates stay
+    # first, so its formgrader finds them; the course's replace nbconvert's MathJax macro.
     import nbgrader
 
     nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     c.HTMLExporter.extra_template_basedirs = [str(nbgrader_templates / "templates"),
                                               str(TEMPLATES)]
-    c.HTMLExporter.filters = {"backprop_mathjax": "autograder.pipeline.feedback.mathjax_script"}
+    c.HTMLExporter.filters = {"backprop_math_style": "autograder.pipeline.feedback.math_style",
+                              "markdown2html": "autograder.pipeline.math_html.markdown2html"}
     c.GenerateFeedback.exporter_class = FeedbackExporter
     c.FeedbackExporter.template_name = TEMPLATE
     # where the course's page finds nbgrader's ('feedback/index.html.j2') and its CSS

@@ -2,8 +2,9 @@
 
 A small graded course (a correct and a wrong submission) gets ``nbgrader
 generate_feedback``; its pages are opened in headless Chromium with the
-network off. The formgrader's exporter, configured as the formgrader
-configures it, is checked for the same MathJax.
+network off: its maths is MathML, typeset by the browser. The formgrader's
+exporter, configured as the formgrader configures it, writes its maths the same
+way.
 """
 
 import json
@@ -46,7 +47,11 @@ def test_feedback_has_no_cdn_no_noise_and_alt_texts(feedback):
     course, log = feedback
     assert "Alternative text is missing" not in log
     page = (course / "feedback" / "sign_error" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
-    assert "cdnjs" not in page and "mathjax@" not in page and "window.MathJax" in page
+    scripts = re.findall(r"<script[^>]*>.*?</script>", page, re.S | re.I)
+    assert "cdnjs" not in page and not any("mathjax" in s.lower() for s in scripts)
+    assert "<script src" not in page  # nothing is fetched
+    assert page.count("<math ") > 50 and "$$" not in page  # TeX converted when written
+    assert len(page.encode()) < 600_000, len(page.encode())  # small enough for a big class
     assert ">Test cell<" not in page
     for item in ITEMS:
         assert f'id="{item.grade_id}"' in page  # the summary's links land on the verdicts
@@ -74,19 +79,23 @@ def test_feedback_renders_its_maths_offline(feedback):
         requests = []
         page.on("request", lambda request: requests.append(request.url))
         page.goto(page_path.as_uri())
-        page.wait_for_function("document.querySelectorAll('mjx-container').length > 50",
-                               timeout=60_000)
+        page.wait_for_load_state("load")
         raw = page.evaluate("""() => [...document.querySelectorAll('.text_cell_render')]
             .map(e => e.innerText).join('\\n')""")
+        # typeset: a displayed fraction is laid out as two rows, taller than a line of text
+        ratios = page.evaluate("""() => [...document.querySelectorAll('math[display=block] mfrac')]
+            .map(e => e.getBoundingClientRect().height
+                      / parseFloat(getComputedStyle(e.closest('math')).fontSize))""")
         browser.close()
     assert "$$" not in raw and "\\frac" not in raw, "maths left as TeX"
+    assert len(ratios) > 10 and min(ratios) > 1.5, ratios
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
 
 
 @pytest.mark.slow
-def test_the_formgrader_pages_use_the_same_mathjax(feedback):
+def test_the_formgrader_pages_write_their_maths_the_same_way(feedback):
     """The formgrader renders submissions with nbconvert's HTMLExporter and its own
-    'formgrade' template; the course's config gives it the inline MathJax."""
+    'formgrade' template; the course's config gives it MathML and no CDN."""
     from nbconvert.exporters import HTMLExporter
     from nbgrader.server_extensions.formgrader import handlers
     from traitlets.config import Config
@@ -103,5 +112,5 @@ def test_the_formgrader_pages_use_the_same_mathjax(feedback):
                  "index": 0, "total": 1, "base_url": "/", "student": "perfect",
                  "last_name": "", "first_name": "", "notebook_path": str(notebook)}
     html, _ = exporter.from_filename(str(notebook), resources=resources)
-    assert "window.MathJax" in html and "cdnjs" not in html
+    assert html.count("<math ") > 50 and "cdnjs" not in html and "MathJax.Hub" not in html
     assert json.dumps(handlers.template_path) and Path(handlers.template_path).is_dir()
