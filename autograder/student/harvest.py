@@ -32,12 +32,24 @@ def encode(value, max_size):
                     "message": "has %d values, far more than expected" % array.size}
         return {"kind": "array", "shape": [int(n) for n in array.shape],
                 "data": [float(v) for v in array.ravel()]}
+    except OverflowError:
+        return {"kind": "invalid", "message": "holds a number too large for a float"}
     except BaseException:  # noqa: BLE001 - a student's object may raise anything
         return {"kind": "invalid", "message": "is a %s, not numbers" % type(value).__name__}
 
 
+def describe(exc):
+    """``Type: message`` of an exception, whatever its ``__str__`` does (raise,
+    return something odd, or hold an integer too long to print)."""
+    try:
+        text = "%s: %s" % (type(exc).__name__, exc)
+    except BaseException:  # noqa: BLE001 - the student's exception may raise anything
+        text = "%s (its message could not be shown)" % type(exc).__name__
+    return text[:300]
+
+
 def failure(exc):
-    return {"kind": "error", "message": ("%s: %s" % (type(exc).__name__, exc))[:300]}
+    return {"kind": "error", "message": describe(exc)}
 
 
 class Harvest:
@@ -72,7 +84,11 @@ class Harvest:
         except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything
             self.payload[prefix] = failure(exc)
             return
-        self.record_tuple(prefix, keys, result)
+        try:  # a returned object's own methods (len, iteration) may raise too
+            self.record_tuple(prefix, keys, result)
+        except BaseException as exc:  # noqa: BLE001
+            self.payload[prefix] = {"kind": "invalid", "message": "returned a value that could "
+                                    "not be read (%s)" % describe(exc)}
 
 
 def _locals_when_raised(exc, function):
@@ -103,7 +119,7 @@ def harvest_example1(harvest, space, spec):
         except BaseException as exc:  # noqa: BLE001
             # Keep what the function had computed before it raised.
             computed = _locals_when_raised(exc, step)
-            reason = ("`backprop_step` raised %s: %s" % (type(exc).__name__, exc))[:300]
+            reason = "`backprop_step` raised " + describe(exc)
             for name in names:
                 if name in space:
                     continue

@@ -70,3 +70,32 @@ def test_a_raising_function_keeps_what_it_computed(tmp_path, course_data, refere
     assert "ZeroDivisionError: on purpose" in payload.value("ex1.output_error_term").reason
     other = payload.values("ex1_case0", ["error"])
     assert isinstance(other, Unavailable) and "ZeroDivisionError" in other.reason
+
+
+def test_odd_exceptions_and_values_are_described_not_raised(tmp_path):
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    class Liar(tuple):
+        def __len__(self):
+            raise RuntimeError("len")
+
+    def raises_unprintable(*args, **kwargs):
+        raise Unprintable()
+
+    def raises_huge(*args, **kwargs):
+        raise ValueError(10 ** 5000)
+
+    out = tmp_path / PAYLOAD_FILE
+    h = harvest.Harvest(str(out), MAX_VALUE_SIZE)
+    h.call("a", ["x"], raises_unprintable)
+    h.call("b", ["x"], raises_huge)
+    h.call("c", ["x", "y"], lambda: Liar((1, 2)))
+    h.call("d", ["x"], lambda: ([10 ** 400],))
+    h.save()
+    payload = read_payload(out)
+    assert payload.value("a").reason == "raised Unprintable (its message could not be shown)"
+    assert payload.value("b").reason == "raised ValueError (its message could not be shown)"
+    assert "could not be read (RuntimeError: len)" in payload.value("c").reason
+    assert payload.value("d.x").reason == "holds a number too large for a float"
