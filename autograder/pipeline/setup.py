@@ -33,6 +33,7 @@ from .apply_verdicts import ApplyVerdicts
 from .exporter import SafeNotebookExporter
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
+from .student_html import SanitizeStudentOutputs
 
 #: Cleaning a submission before it runs. Order matters: outputs and duplicate
 #: ids go first, then the locked and grade cells are restored from the
@@ -40,10 +41,14 @@ from .restore_cells import RestoreCells
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
 
 #: Grading a clean submission. GuardedExecute runs it in the sandbox and
-#: harvests values; ApplyVerdicts must come after it (it reads the harvest)
-#: and before SaveAutoGrades (which reads the scores ApplyVerdicts writes).
-AUTOGRADE = [GuardedExecute, ClearMetadataPreprocessor, LimitOutput, ApplyVerdicts,
-             SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+#: harvests values; SanitizeStudentOutputs makes what it printed inert before
+#: anything is saved; ApplyVerdicts must come after both (it reads the harvest
+#: and writes the trusted verdict HTML) and before SaveAutoGrades (which reads
+#: the scores ApplyVerdicts writes).
+AUTOGRADE = [GuardedExecute, SanitizeStudentOutputs, ClearMetadataPreprocessor, LimitOutput,
+             ApplyVerdicts, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+#: What every HTML page nbconvert writes for the course (feedback, formgrader) uses.
+STUDENT_HTML = "autograder.pipeline.student_html"
 
 
 def configure(c, course_root, assignment=ASSIGNMENT):
@@ -70,6 +75,11 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.GuardedExecute.timeout = 60
     c.GuardedExecute.submission_timeout = 240
     c.LimitOutput.max_lines = 200
+
+    # Pages built from a submission (feedback, the formgrader's view) show its
+    # outputs and Markdown made inert; the grader's verdicts are kept as written.
+    c.HTMLExporter.preprocessors = [f"{STUDENT_HTML}.SanitizeStudentOutputs"]
+    c.HTMLExporter.filters = {"markdown2html": f"{STUDENT_HTML}.markdown2html"}
 
     public = root / "release" / assignment
     c.BackpropGrader.solutions_dir = str(root / SOLUTIONS_DIR)
