@@ -31,6 +31,9 @@ OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error", "update_dis
 #: IOPub messages nbclient acts on (comm traffic is checked for its envelope only).
 IOPUB_TYPES = OUTPUT_TYPES + ("status", "clear_output", "execute_input", "comm_open",
                               "comm_msg", "comm_close")
+#: Messages a kernel sends outside any request (IOPub's welcome on subscribing, ...):
+#: passed on when they answer no request, as nbclient then ignores them.
+OUTSIDE_REQUESTS = ("iopub_welcome", "shutdown_reply", "debug_event")
 MAX_EXECUTION_COUNT = 2**31 - 1
 #: How many dropped messages are logged one by one (then every tenfold).
 LOGGED = 3
@@ -66,6 +69,8 @@ def check_iopub(msg) -> None:
     """What nbclient reads of an IOPub message, checked (raises :class:`Malformed`)."""
     check_envelope(msg)
     msg_type, content = msg["msg_type"], msg["content"]
+    if msg_type in OUTSIDE_REQUESTS and not msg["parent_header"].get("msg_id"):
+        return
     _require(msg_type in IOPUB_TYPES, f"{msg_type[:40]!r} is not a message the grader reads")
     transient = content.get("transient")
     _require(transient is None or isinstance(transient, dict), "its transient is not an object")

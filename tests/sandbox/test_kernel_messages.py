@@ -29,6 +29,7 @@ GOOD = [
     message("clear_output", {"wait": True}),
     message("execute_input", {"code": "1", "execution_count": 1}),
     message("comm_open", {"comm_id": "c", "target_name": "t", "data": {}}),
+    dict(message("iopub_welcome", {"subscription": ""}), parent_header={}),
 ]
 BAD = [
     message("stream", {"name": "stdout", "text": 5}),
@@ -47,6 +48,7 @@ BAD = [
     message("status", {}),
     message("comm_msg", {"comm_id": ["x"], "data": {}}),
     message("hostile_unknown_type", {"text": 1}),
+    message("debug_event", {"text": 1}),  # as a reply to a request, nbclient would log it
     dict(message("stream", {"name": "stdout", "text": "x"}), content=["a", "list"]),
     dict(message("stream", {"name": "stdout", "text": "x"}), parent_header=[1]),
     dict(message("stream", {"name": "stdout", "text": "x"}), msg_type=7),
