@@ -10,6 +10,8 @@ This replaces nbgrader's ``Execute`` in the autograde pipeline:
   restarted and the notebook runs again without that cell, so the rest of the
   notebook is still graded;
 * printed output beyond a cap is dropped;
+* the locked cell that trains the network makes the grader's own full
+  training (:mod:`.full_run`), so that it is not run twice;
 * finally the harvest (:mod:`autograder.student.harvest`, sent as its source)
   runs in the same kernel and its JSON file is read back before the sandbox
   is removed.
@@ -38,6 +40,7 @@ from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
 from ..student import harvest
+from . import full_run
 from .notebook_reading import unreadable_reason
 
 PREAMBLE = f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os"
@@ -170,6 +173,7 @@ class GuardedExecute(Execute):
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
             self._run_hidden(PREAMBLE, 30)
+            training = full_run.training_cell(self.nb)
             for index, cell in enumerate(self.nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -182,7 +186,11 @@ class GuardedExecute(Execute):
                     skipped[index] = "not run: the submission used up its time"
                     continue
                 try:
+                    if index == training:  # its call of train_nn is the grader's full training
+                        self._run_hidden(full_run.install_code(spec, self._payload_path()), 30)
                     self.preprocess_cell(cell, resources, index)
+                    if index == training:
+                        self._run_hidden(full_run.RESTORE_CODE, 30)
                 except DeadKernelError:
                     reason = "this cell crashed the kernel (it was skipped on a fresh run)"
                     _note(cell, "KernelDied", reason)
@@ -206,6 +214,7 @@ class GuardedExecute(Execute):
                     skipped[index] = reason
                     events.append(f"Cell {index} timed out.")
                     return None, True
+            spec = full_run.harvest_spec(spec, skipped.get(training))
             return self._harvest(spec, events), False
 
     def _timed_out(self, cell) -> bool:
@@ -226,12 +235,20 @@ class GuardedExecute(Execute):
         return cell
 
     def _exchange_dirs(self):
+        """(host, inside, scratch): the kernel's exchange folder, or one scratch
+        folder per kernel (removed after the harvest) for a kernel without one."""
         host = getattr(self.km, "exchange_dir_host", None)
         inside = getattr(self.km, "exchange_dir_inside", None)
         if host and inside:
             return host, inside, None
-        scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
-        return scratch, scratch, scratch
+        if getattr(self, "_scratch_for", None) is not self.km:
+            if getattr(self, "_scratch", None):  # an earlier kernel's, never harvested
+                shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch_for, self._scratch = self.km, tempfile.mkdtemp(prefix="backprop-exchange-")
+        return self._scratch, self._scratch, self._scratch
+
+    def _payload_path(self) -> str:
+        return os.path.join(self._exchange_dirs()[1], PAYLOAD_FILE)
 
     def _harvest(self, spec, events):
         host, inside, scratch = self._exchange_dirs()

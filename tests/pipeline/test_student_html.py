@@ -10,7 +10,6 @@ harmless notebook has, and the grader's verdict HTML must be kept as written.
 """
 
 import copy
-import os
 from html.parser import HTMLParser
 
 import nbformat
