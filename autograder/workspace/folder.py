@@ -101,13 +101,23 @@ def nbgrader(args, *, course, check=True, quiet=True, env=None) -> subprocess.Co
     return result
 
 
-def db_url(course) -> str:
-    """The gradebook URL the course's config uses."""
+def _load_config(folder):
     from traitlets.config.loader import PyFileConfigLoader
 
-    loader = PyFileConfigLoader("nbgrader_config.py", path=str(course))
-    config = loader.load_config()
-    return config.CourseDirectory.db_url
+    return PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config()
+
+
+def course_config(course):
+    """The course's nbgrader configuration, loaded from its ``nbgrader_config.py`` as the
+    ``nbgrader`` command loads it inside the course folder. Give it to nbgrader's Python
+    API, ``NbGraderAPI(config=course_config(root))``: with a bare ``Config`` (the pattern of
+    nbgrader's API documentation) nbgrader grades without the sandbox and the verdicts."""
+    return _load_config(course_folder(course))
+
+
+def db_url(course) -> str:
+    """The gradebook URL the course's config uses."""
+    return _load_config(course).CourseDirectory.db_url
 
 
 def require_assignment(course, assignment) -> None:
