@@ -244,7 +244,8 @@ class GuardedExecute(Execute):
         if getattr(self, "_scratch_for", None) is not self.km:
             if getattr(self, "_scratch", None):  # an earlier kernel's, never harvested
                 shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch_for, self._scratch = self.km, tempfile.mkdtemp(prefix="backprop-exchange-")
+            self._scratch_for = self.km
+            self._scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
         return self._scratch, self._scratch, self._scratch
 
     def _payload_path(self) -> str:

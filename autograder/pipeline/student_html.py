@@ -146,7 +146,10 @@ class SanitizeStudentOutputs(Preprocessor):
 
 @pass_context
 def markdown2html(context, source):
-    """nbconvert's ``markdown2html`` (default settings), its HTML cleaned by nh3."""
+    """nbconvert's ``markdown2html``, its HTML cleaned by nh3.
+
+    A filter cannot reach its exporter, so Markdown renders with nbconvert's
+    defaults (anchor links "¶", attachments inlined, no ``embed_images``)."""
     cell = context.get("cell", {}) or {}
     resources = context.get("resources", {}) or {}
     renderer = IPythonRenderer(escape=False, attachments=cell.get("attachments", {}),

@@ -12,9 +12,11 @@ the feedback page hold none of the active parts, the inert ones are kept.
 """
 from _kit import PERFECT, with_cell
 
-ATTACK = "<script>, onerror=, JavaScript, attribute break-outs, isolated HTML, raw HTML in Markdown"
+ATTACK = ("<script>, onerror=, JavaScript, attribute break-outs, isolated HTML, "
+          "raw HTML in Markdown")
 
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJ"
+       "RU5ErkJggg==")
 
 CODE = f'''
 from IPython.display import HTML, Javascript, Markdown, display
