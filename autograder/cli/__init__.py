@@ -8,6 +8,7 @@ add it in that command's function.
 
 import argparse
 import sys
+import textwrap
 
 # nbformat imports jsonschema, whose optional "iri" format checker builds a
 # grammar with rfc3987_syntax at import: about 1.2 s of CPU before any work
@@ -26,24 +27,24 @@ DESCRIPTION = (
     "sandbox, in parallel, and write a class report; `demo` shows it all on sample "
     "submissions.")
 EPILOG = """\
-commands:
-  demo     build a course in a folder, grade a sample class, print the grades
-  check    run a student's notebook and report every item, with hints
-  grade    autograde a class in parallel (local workers or a Dask cluster)
-  report   write the class report (HTML, PNG charts, CSV)
+Run `backprop COMMAND --help` for a command's options, defaults, exit codes and an example.
 
-Run `backprop COMMAND --help` for a command's options, defaults, exit codes and example.
-exit codes: 0 success; 1 failure (a failed item, a submission that failed to grade);
-2 usage or file error; 130 interrupted.
+exit codes:
+  0    success
+  1    failure (an item failed, a submission failed to grade)
+  2    usage or file error
+  130  interrupted
 """
+#: Width the descriptions are wrapped to (the epilogs are laid out by hand).
+WIDTH = 88
 
 
 def _command(sub, name, *, help, description, exit_codes, example):
     """A sub-command's parser whose help shows its exit codes and an example."""
     epilog = "exit codes:\n" + "".join(f"  {code}  {meaning}\n" for code, meaning in exit_codes)
     epilog += "\nexample:\n" + "".join(f"  {line}\n" for line in example)
-    return sub.add_parser(name, help=help, description=description, epilog=epilog,
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    return sub.add_parser(name, help=help, description=textwrap.fill(description, WIDTH),
+                          epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 # -- backprop demo -------------------------------------------------------------------------
@@ -154,7 +155,8 @@ def add_report(sub) -> None:
         description="Read a graded assignment from the course's gradebook and the grader's "
         "results, and write report.html (score histogram, each item's success rate, the most "
         "frequent diagnosed mistakes, the submissions that failed to grade), its charts as "
-        "PNG files and items.csv (one row per student and item).",
+        "PNG files and items.csv (one row per student and item). The course is --course, or "
+        "the course folder at or above the current folder.",
         exit_codes=[(0, "the report was written"),
                     (2, "usage or file error (no course, no gradebook, unknown assignment)")],
         example=["cd my-course && backprop report backprop",
@@ -177,8 +179,9 @@ COMMANDS = (add_demo, add_check, add_grade, add_report)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backprop", description=DESCRIPTION, epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="backprop", description=textwrap.fill(DESCRIPTION, WIDTH), epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
