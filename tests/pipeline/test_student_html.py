@@ -141,6 +141,7 @@ def test_pages_hold_no_active_content_but_the_templates_own(template):
     assert "<b>table</b>" in hostile and "$a &lt; b$" in hostile  # inert content kept
 
 
+@pytest.mark.filterwarnings("ignore:Your element with mimetype")  # stock nbconvert's widget note
 @pytest.mark.parametrize("template", ["feedback", "formgrade"])
 def test_without_the_course_config_the_page_is_active(template):
     """The attack is real: stock nbconvert lets it through (so the test can fail)."""
