@@ -25,7 +25,7 @@ def test_the_training_cell_is_the_last_code_cell_with_its_id():
 
 def test_the_cell_before_it_carries_the_public_inputs_only():
     code = full_run.install_code(SPEC, "/exchange/payload.json")
-    assert json.dumps(SPEC["ex2"]) in code and "hidden" not in code
+    assert json.dumps(SPEC["ex2"]) in code and "inputs drawn at grading time" not in code
     assert full_run.NAME in full_run.RESTORE_CODE and "del " in full_run.RESTORE_CODE
 
 
