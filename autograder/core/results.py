@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field
 
+from .text import safe_text
+
 
 class Status(str, enum.Enum):
     """What became of one graded item. The values are what JSON files hold."""
@@ -58,6 +60,12 @@ class ItemResult:
         self.score = float(round(min(max(float(self.score), 0.0), float(self.max_score)), 6))
         self.max_score = float(self.max_score)
         self.status = Status.parse(self.status)
+
+    def __setattr__(self, name, value):
+        # Messages quote what a submission produced: they must be writable anywhere.
+        if name in ("message", "hint", "diagnosis") and isinstance(value, str):
+            value = safe_text(value)
+        super().__setattr__(name, value)
 
     @property
     def passed(self) -> bool:

@@ -19,8 +19,9 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
 from ..core.course import ITEMS_BY_ID
-from .math_html import MATH_STYLE, markdown2html
+from .math_html import MATH_STYLE
 from .render import inline_html
+from .student_html import markdown2html
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "backprop-feedback"

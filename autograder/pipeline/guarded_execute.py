@@ -10,6 +10,8 @@ This replaces nbgrader's ``Execute`` in the autograde pipeline:
   restarted and the notebook runs again without that cell, so the rest of the
   notebook is still graded;
 * printed output beyond a cap is dropped;
+* the locked cell that trains the network makes the grader's own full
+  training (:mod:`.full_run`), so that it is not run twice;
 * finally the harvest (:mod:`autograder.student.harvest`, sent as its source)
   runs in the same kernel and its JSON file is read back before the sandbox
   is removed.
@@ -38,6 +40,7 @@ from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
 from ..student import harvest
+from . import full_run
 from .cell_failures import cell_name
 from .notebook_reading import unreadable_reason
 
@@ -174,6 +177,7 @@ class GuardedExecute(Execute):
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
             self._run_hidden(PREAMBLE, 30)
+            training = full_run.training_cell(self.nb)
             for index, cell in enumerate(self.nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -189,7 +193,11 @@ class GuardedExecute(Execute):
                     continue
                 limit = self._get_timeout(cell)
                 try:
+                    if index == training:  # its call of train_nn is the grader's full training
+                        self._run_hidden(full_run.install_code(spec, self._payload_path()), 30)
                     self.preprocess_cell(cell, resources, index)
+                    if index == training:
+                        self._run_hidden(full_run.RESTORE_CODE, 30)
                 except DeadKernelError:
                     return self._skip(cell, index, "KernelDied", skipped, events), True
                 except CellTimeoutError:  # it ignored the interrupt and kept running
@@ -200,6 +208,7 @@ class GuardedExecute(Execute):
                 if self._timed_out(cell):
                     return self._skip(cell, index, "CellTimeoutError", skipped, events,
                                       limit), True
+            spec = full_run.harvest_spec(spec, skipped.get(training))
             return self._harvest(spec, events), False
 
     #: What the cell and the run's events say about a cell that stopped the kernel.
@@ -245,12 +254,21 @@ class GuardedExecute(Execute):
         return cell
 
     def _exchange_dirs(self):
+        """(host, inside, scratch): the kernel's exchange folder, or one scratch
+        folder per kernel (removed after the harvest) for a kernel without one."""
         host = getattr(self.km, "exchange_dir_host", None)
         inside = getattr(self.km, "exchange_dir_inside", None)
         if host and inside:
             return host, inside, None
-        scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
-        return scratch, scratch, scratch
+        if getattr(self, "_scratch_for", None) is not self.km:
+            if getattr(self, "_scratch", None):  # an earlier kernel's, never harvested
+                shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch_for = self.km
+            self._scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
+        return self._scratch, self._scratch, self._scratch
+
+    def _payload_path(self) -> str:
+        return os.path.join(self._exchange_dirs()[1], PAYLOAD_FILE)
 
     def _harvest(self, spec, events):
         host, inside, scratch = self._exchange_dirs()

@@ -9,15 +9,18 @@ typesets MathML itself, so the TeX of the notebook's Markdown (``$...$``,
 for a math font (:data:`MATH_STYLE`). Formulas that cannot be converted are
 shown as their TeX source, escaped.
 
-:func:`markdown2html` replaces nbconvert's filter of the same name in every
-HTMLExporter the course configures (the feedback and the formgrader's view).
+:func:`render_markdown` is what the course's ``markdown2html`` filter
+(:func:`.student_html.markdown2html`) renders with, in every HTMLExporter the
+course configures (the feedback and the formgrader's view).
 """
 
 from __future__ import annotations
 
 import html
+import re
+import secrets
 
-from jinja2 import pass_context
+import nh3
 from latex2mathml.converter import convert
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
@@ -27,41 +30,67 @@ MATH_STYLE = ("math { font-family: 'Latin Modern Math', 'STIX Two Math', 'Cambri
               "overflow-x: auto; overflow-y: hidden; }")
 
 
+#: The MathML a formula may hold: presentation elements and their layout attributes.
+#: (The converter copies ``\\text{...}`` through as it is, so its output is cleaned too.)
+MATHML_TAGS = {"math", "mrow", "mi", "mo", "mn", "ms", "msub", "msup", "msubsup", "mfrac",
+               "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
+               "mtext", "mspace", "mstyle", "menclose", "mpadded", "mphantom", "merror"}
+MATHML_ATTRIBUTES = {"xmlns", "display", "mathvariant", "stretchy", "accent", "accentunder",
+                     "fence", "separator", "lspace", "rspace", "columnalign", "rowalign",
+                     "columnspacing", "rowspacing", "columnlines", "rowlines", "frame",
+                     "displaystyle", "scriptlevel", "linethickness", "width", "height",
+                     "depth", "notation", "minsize", "maxsize", "movablelimits", "form",
+                     "symmetric", "largeop"}
+_MATHML = nh3.Cleaner(tags=MATHML_TAGS,
+                      attributes={tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
+                      url_schemes=set(), link_rel=None)
+
+
 def tex_to_mathml(tex: str, *, display: bool) -> str:
     """MathML for ``tex``; its source in a ``<code>`` element when it cannot be converted."""
     try:
-        return convert(tex.strip(), display="block" if display else "inline")
+        return _MATHML.clean(convert(tex.strip(), display="block" if display else "inline"))
     except Exception:  # noqa: BLE001 - the converter raises many kinds on odd TeX
         text = html.escape(tex, quote=False)
         return f'<code class="tex">{"$$" if display else "$"}{text}{"$$" if display else "$"}</code>'
 
 
 class MathMLRenderer(IPythonRenderer):
-    """nbconvert's Markdown renderer, with TeX turned into MathML."""
+    """nbconvert's Markdown renderer, with TeX turned into MathML.
+
+    Each formula is rendered as a placeholder named by a fresh random key and
+    kept aside (:attr:`formulas`), so that the rest of the page can be cleaned
+    (:mod:`.student_html`) before the MathML, made by the converter from the TeX
+    alone, is put in: a student's Markdown cannot smuggle markup in as maths."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.key = secrets.token_hex(8)
+        self.formulas: list[str] = []
+
+    def _keep(self, tex: str, display: bool) -> str:
+        self.formulas.append(tex_to_mathml(tex, display=display))
+        return f"bpmath{self.key}n{len(self.formulas) - 1}x"
 
     def block_math(self, body: str) -> str:
-        return tex_to_mathml(body, display=True)
+        return self._keep(body, True)
 
     def inline_math(self, body: str) -> str:
-        return tex_to_mathml(body, display=False)
+        return self._keep(body, False)
 
     def latex_environment(self, name: str, body: str) -> str:
-        return tex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+        return self._keep(f"\\begin{{{name}}}{body}\\end{{{name}}}", True)
+
+    def put_back(self, page: str) -> str:
+        """``page`` with every placeholder replaced by its MathML."""
+        pattern = re.compile(rf"bpmath{self.key}n(\d+)x")
+        return pattern.sub(lambda m: self.formulas[int(m.group(1))], page)
 
 
-def render_markdown(source: str, *, attachments=None, path="", embed_images=False,
-                    anchor_link_text="¶", exclude_anchor_links=False) -> str:
-    """Markdown to HTML as nbconvert renders it, with MathML for the maths."""
+def render_markdown(source: str, *, attachments=None, path="", clean=None) -> str:
+    """Markdown to HTML as nbconvert renders it, with MathML for the maths; ``clean``
+    (HTML -> HTML), when given, cleans everything but the maths."""
     renderer = MathMLRenderer(escape=False, attachments=attachments or {}, path=path,
-                              embed_images=embed_images, anchor_link_text=anchor_link_text,
-                              exclude_anchor_links=exclude_anchor_links)
-    return MarkdownWithMath(renderer=renderer).render(source)
-
-
-@pass_context
-def markdown2html(context, source: str) -> str:
-    """The ``markdown2html`` filter of the course's HTML pages (a cell's attachments
-    and the notebook's folder come from the template's context, as in nbconvert)."""
-    cell = context.get("cell", {}) or {}
-    path = (context.get("resources", {}) or {}).get("metadata", {}).get("path", "")
-    return render_markdown(source, attachments=cell.get("attachments", {}), path=path)
+                              anchor_link_text="¶")
+    page = MarkdownWithMath(renderer=renderer).render(source)
+    return renderer.put_back(clean(page) if clean else page)

@@ -115,6 +115,10 @@ def verdict_outputs(result: ItemResult) -> list:
     ]
 
 
+#: The largest loss value the plot draws.
+PLOT_LIMIT = 1e6
+
+
 def loss_curve_png(student, reference) -> str | None:
     """A base64 PNG of the student's training loss against the reference's.
 
@@ -136,7 +140,9 @@ def loss_curve_png(student, reference) -> str | None:
     ax = fig.add_axes((0.13, 0.14, 0.83, 0.76))
     ax.plot(np.arange(1, reference.size + 1), reference, color="#1b6e20", lw=2,
             label="expected (reference)")
-    if student.size and np.all(np.isfinite(student)):
+    # Only a curve matplotlib can scale is drawn: a y-range as wide as ±1e308
+    # overflows its tick arithmetic (a training MSE lies between 0 and 1 anyway).
+    if student.size and np.all(np.isfinite(student)) and np.max(np.abs(student)) <= PLOT_LIMIT:
         ax.plot(np.arange(1, student.size + 1), student, color="#a31515", lw=1.5,
                 ls="--", label="your training")
     ax.set_xlabel("epoch")

@@ -9,6 +9,7 @@ computed as a "result" is trusted; only the values it handed over are.
 import numpy as np
 
 from ..core import checks, oracle
+from ..core.checks import training_run
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
 from ..core.diagnose import CATALOGUE
 from ..core.results import GradedSubmission, ItemResult, Status
@@ -74,8 +75,20 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     losses = final if isinstance(final, Unavailable) else final[2]
     if not isinstance(final, Unavailable) and checks.unchanged(final[:2], plan.ex2_initial):
         final = losses = checks.NEVER_TRAINED
-    results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake, **training)
-    results["ex2_accuracy"] = checks.ex2_accuracy(accuracy_of(plan, final), mistake=mistake)
+    # The losses and the accuracy count only for what one training produced.
+    problem = training_run.run_problem(final, first, plan.data.features, plan.data.targets,
+                                       training)
+    if problem and training_run.judges_losses(losses, len(plan.ex2_final[2])):
+        results["ex2_loss"] = training_run.losses_not_trained(problem)
+    else:
+        results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake,
+                                              **training)
+    accuracy = accuracy_of(plan, final)
+    if problem and not isinstance(accuracy, Unavailable) \
+            and not results["ex2_final_weights"].passed:
+        results["ex2_accuracy"] = training_run.accuracy_not_credited(accuracy, problem)
+    else:
+        results["ex2_accuracy"] = checks.ex2_accuracy(accuracy, mistake=mistake)
     return [results[item.grade_id] for item in ITEMS]
 
 

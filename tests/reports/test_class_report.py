@@ -92,3 +92,47 @@ def test_submissions_whose_code_raised_are_listed():
     assert "Submissions whose code raised an error" in html
     assert "<td>cy</td><td>ex2_loss</td><td><code>losses</code> is not defined.</td>" in html
     assert "<code>output_error_term</code>" in html  # item titles render their backticks
+
+
+# -- the command on a course -------------------------------------------------------------------
+def _course_with_gradebook(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.workspace.folder import db_url, make_course
+    from tests.support import REPO
+
+    course = make_course(tmp_path / "course", template=REPO)
+    with Gradebook(db_url(course)) as gradebook:
+        gradebook.update_or_create_assignment("backprop")
+    return course
+
+
+def test_a_report_of_an_unknown_assignment_exits_2_and_writes_nothing(tmp_path, capsys):
+    from autograder.reports.class_report import run_report
+
+    course = _course_with_gradebook(tmp_path)
+    before = sorted(p.name for p in course.iterdir())
+    assert run_report("no_such_assignment", course=course) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"backprop report: unknown assignment 'no_such_assignment': the gradebook of "
+                   f"{course.resolve()} has no such assignment (it has: backprop)")
+    assert sorted(p.name for p in course.iterdir()) == before  # no reports/ folder
+
+
+def test_a_report_without_a_gradebook_exits_2_and_creates_none(tmp_path, capsys):
+    from autograder.reports.class_report import run_report
+    from autograder.workspace.folder import make_course
+    from tests.support import REPO
+
+    course = make_course(tmp_path / "course", template=REPO)
+    assert run_report("backprop", course=course) == 2
+    assert "no gradebook" in capsys.readouterr().err
+    assert not (course / "gradebook.db").exists() and not (course / "reports").exists()
+
+
+def test_a_report_of_a_known_assignment_is_written(tmp_path):
+    from autograder.reports.class_report import run_report
+
+    course = _course_with_gradebook(tmp_path)
+    assert run_report("backprop", course=course) == 0
+    assert (course / "reports" / "backprop" / "report.html").is_file()
