@@ -5,8 +5,8 @@ listing the same ``NameError`` six times helps nobody. :func:`explain` finds
 the first cell of an example that failed (it raised, timed out, crashed the
 kernel or was skipped), reports it once, with the line of the student's cell
 it failed at, in the first item that could not be judged because of it, and
-tells every later such item of the same example "not run because the cell
-above failed".
+tells every later such item of the same example which cell stopped it and
+how, in a few words, pointing back to that first report.
 
 Cells are named as a student sees them: by what a cell of the assignment does
 ("the cell that defines `backprop_step`"), or by its position counted from 1
@@ -46,8 +46,14 @@ ROOT = {
     "out_of_time_after": "Not run because {cause}, and no time was left to run your notebook "
                          "again without it.",
 }
-#: Every later item of the same example that depends on it.
-ABOVE = "Not run because the cell above failed."
+#: Every later item of the same example that depends on it, by how the cell failed.
+ABOVE = {
+    "error": "Not run because {cell} failed with {ename} (see above).",
+    "timeout": "Not run because {cell} did not finish in time (see above).",
+    "crash": "Not run because {cell} crashed the kernel (see above).",
+    "exit": "Not run because {cell} shut the kernel down (see above).",
+    "out_of_time": "Not run because your notebook ran out of time before {cell} (see above).",
+}
 
 #: The error names GuardedExecute writes into a cell it stopped, and what they mean.
 STOPPED = {"CellTimeoutError": "timeout", "KernelDied": "crash", "KernelExit": "exit",
@@ -172,6 +178,12 @@ def _root_sentence(nb, failure: CellFailure, failures) -> str:
     return ROOT[failure.kind].format(cell=cell, error=failure.error)
 
 
+def above_sentence(nb, failure: CellFailure) -> str:
+    """The short reminder, for a later item, of a failure reported above it."""
+    ename = failure.error.split(":", 1)[0] or "an error"
+    return ABOVE[failure.kind].format(cell=cell_name(nb, failure.index), ename=ename)
+
+
 def explain(items, nb, failures=None) -> None:
     """Rewrite, in place, the message of every item that could not be judged because a
     cell above its check cell failed (see the module docstring)."""
@@ -189,7 +201,7 @@ def explain(items, nb, failures=None) -> None:
         if root is None:
             continue
         if root.index in reported:
-            item.message = ABOVE
+            item.message = above_sentence(nb, root)
         else:
             item.message = _root_sentence(nb, root, failures)
             reported.add(root.index)

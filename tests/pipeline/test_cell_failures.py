@@ -4,7 +4,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder.core.results import ItemResult, Status
-from autograder.pipeline.cell_failures import ABOVE, explain, find_failures
+from autograder.pipeline.cell_failures import explain, find_failures
 
 
 def _cell(grade_id, count=None, outputs=(), grade=False):
@@ -39,7 +39,8 @@ def test_the_first_dependent_item_names_the_error_and_its_line_the_others_point_
     assert items[0].message == (
         "Not run because the cell that calls `backprop_step` failed with NameError: name "
         "'outptu' is not defined, at line 12 of the cell that defines `backprop_step`.")
-    assert items[1].message == ABOVE
+    assert items[1].message == ("Not run because the cell that calls `backprop_step` failed "
+                                "with NameError (see above).")
     # another example's item is not blamed on this failure
     assert items[2].message == "`error` could not be computed."
 
@@ -51,10 +52,13 @@ def test_a_timed_out_cell_is_named_with_its_limit():
     nb = _notebook(_cell("ex2_run", None, [note]), _cell("ex2_loss", grade=True))
     failures = find_failures(nb)
     assert [(f.kind, f.seconds) for f in failures] == [("timeout", 60)]
-    items = [_error("ex2_loss")]
+    items = [_error("ex2_loss"), _error("ex2_accuracy")]
+    nb.cells.append(_cell("ex2_accuracy", grade=True))
     explain(items, nb, failures)
     assert items[0].message == ("Not run because the cell that calls `train_nn` (your training) "
                                 "did not finish within 60 s and was skipped.")
+    assert items[1].message == ("Not run because the cell that calls `train_nn` (your training) "
+                                "did not finish in time (see above).")
 
 
 def test_items_that_were_judged_are_left_alone():
