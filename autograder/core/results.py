@@ -78,7 +78,9 @@ class ItemResult:
         mark = "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
         text = f"[{mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
         if self.diagnosis:
-            text += f"\n        diagnosis: {self.diagnosis.replace('_', ' ')}"
+            from .diagnose import title  # the finder's catalogue, built only when needed
+
+            text += f"\n        diagnosis: {title(self.diagnosis)}"
         if self.hint:
             text += f"\n        hint: {self.hint}"
         return text

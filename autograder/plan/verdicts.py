@@ -8,9 +8,8 @@ computed as a "result" is trusted; only the values it handed over are.
 
 import numpy as np
 
-from ..core import checks, oracle
+from ..core import checks, diagnose, oracle
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
-from ..core.diagnose import CATALOGUE
 from ..core.results import GradedSubmission, ItemResult
 from ..core.values import Unavailable
 
@@ -33,6 +32,15 @@ def _pair(values):
     return values if isinstance(values, Unavailable) else values[:2]
 
 
+def training_mistake(plan, first, final, cases, tol):
+    """What the finder makes of the student's trainings (``None`` without predictions)."""
+    if plan.ex2_first_variants is None:
+        return None
+    observations = [(first, plan.ex2_first_variants), (final, plan.ex2_final_variants)]
+    observations += [(got, entry[3]) for got, entry in zip(cases, plan.ex2_cases)]
+    return diagnose.training_mistake(observations, **tol)
+
+
 def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     """All items of one submission, in the course's order."""
     tol = plan.tolerances
@@ -43,34 +51,40 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     got = {name: payload.value(f"ex1.{name}") for name in EX1_QUANTITIES}
     expected = dict(zip(EX1_QUANTITIES, plan.ex1_article))
     forward = oracle.forward(**EX1_INPUTS)
+    case_values = [payload.values(f"ex1_case{index}", EX1_QUANTITIES)
+                   for index in range(len(plan.ex1_cases))]
+    # The slips are found on every network the function was called on.
+    evidence = diagnose.StepEvidence.article(
+        got, [(case.inputs, values) for (case, _), values in zip(plan.ex1_cases, case_values)],
+        **ex1)
     for name in EX1_QUANTITIES:
         results[f"ex1_{name}"] = checks.ex1_in_context(name, got, expected, forward,
-                                                       carry_forward=carry_forward, **ex1)
+                                                       carry_forward=carry_forward,
+                                                       evidence=evidence, **ex1)
 
-    cases = [(case.label, payload.values(f"ex1_case{index}", EX1_QUANTITIES), expected,
-              oracle.forward(**case.inputs))
-             for index, (case, expected) in enumerate(plan.ex1_cases)]
-    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES, **ex1)
+    cases = [(case.label, values, expected, oracle.forward(**case.inputs))
+             for (case, expected), values in zip(plan.ex1_cases, case_values)]
+    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES,
+                                                          evidence=evidence, **ex1)
 
-    data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial,
-                   variants)
-                  for index, (case, expected, initial, variants) in enumerate(plan.ex2_cases)]
-    results["ex2_other_data"] = checks.ex2_other_data(data_cases, **training)
-
+    data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial)
+                  for index, (case, expected, initial, _) in enumerate(plan.ex2_cases)]
     first = payload.values("ex2_first", WEIGHTS)
     final = payload.values("ex2_final", WEIGHTS)
+    untrained = not isinstance(final, Unavailable) and checks.unchanged(final[:2],
+                                                                        plan.ex2_initial)
+    # One finding for the whole training, from everything it produced.
+    mistake = training_mistake(plan, first, checks.NEVER_TRAINED if untrained else final,
+                               [case[1] for case in data_cases], training)
+    results["ex2_other_data"] = checks.ex2_other_data(data_cases, mistake=mistake, **training)
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
-        plan.ex2_initial, plan.ex2_first_variants, **training)
-    # A mistake seen on the first epoch or the other data explains the later items too.
-    known = next((r for r in (results["ex2_first_epoch"], results["ex2_other_data"])
-                  if r.diagnosis), None)
-    mistake = CATALOGUE[known.diagnosis] if known is not None else None
+        plan.ex2_initial, mistake=mistake, **training)
     results["ex2_final_weights"] = checks.ex2_weights(
         "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
         plan.ex2_initial, mistake=mistake, **training)
     losses = final if isinstance(final, Unavailable) else final[2]
-    if not isinstance(final, Unavailable) and checks.unchanged(final[:2], plan.ex2_initial):
+    if untrained:
         final = losses = checks.NEVER_TRAINED
     results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake, **training)
     results["ex2_accuracy"] = checks.ex2_accuracy(accuracy_of(plan, final), mistake=mistake)

@@ -21,8 +21,9 @@ import numpy as np
 
 from ..constants import GRADING_ENV
 from ..core import cases as case_gen
-from ..core import checks, oracle
-from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL
+from ..core import checks, diagnose, oracle
+from ..core.checks.common import diagnosed
+from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL, TRAINING_ATOL, TRAINING_RTOL
 from ..core.course import (
     EX1_INPUTS,
     EX1_KNOWN,
@@ -32,7 +33,8 @@ from ..core.course import (
     EX2_N_HIDDEN,
     EX2_SEED,
 )
-from ..core.expectations import OracleExpectations, training_variants
+from ..core.expectations import OracleExpectations
+from ..core.results import Status
 from ..core.values import Unavailable
 
 _ORACLE = OracleExpectations()
@@ -80,33 +82,51 @@ def as_tuple(result, size):
     return tuple(result)
 
 
-def _notebook_values(name, value):
-    """The six quantities as the notebook has them, for error carried forward."""
+def _notebook_space() -> dict:
+    """The notebook's namespace (the globals of ``__main__`` up the call stack)."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__") != "__main__":
         frame = frame.f_back
-    space = frame.f_globals if frame is not None else {}
-    got = {q: space.get(q) for q in EX1_QUANTITIES}
+    return frame.f_globals if frame is not None else {}
+
+
+def _notebook_values(name, value):
+    """The six quantities as the notebook has them, for error carried forward."""
+    got = {q: _notebook_space().get(q) for q in EX1_QUANTITIES}
     got[name] = value
     return got
+
+
+def _step_evidence(got, backprop_step, cases):
+    """What the finder needs: the article's values and the function on ``cases``."""
+    calls = [(case.inputs, as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES)))
+             for case in cases]
+    return diagnose.StepEvidence.article(got, calls, rtol=RTOL, atol=ATOL)
 
 
 @_skip_when_grading
 def ex1_quantity(name, value):
     got = _notebook_values(name, value)
+    cases = case_gen.network_cases(np.random.default_rng())
+    evidence = _step_evidence(got, _notebook_space().get("backprop_step"), cases)
     show(checks.ex1_in_context(name, got, EX1_KNOWN, oracle.forward(**EX1_INPUTS),
-                               rtol=RTOL, atol=ATOL))
+                               evidence=evidence, rtol=RTOL, atol=ATOL))
 
 
 @_skip_when_grading
 def ex1_other_inputs(backprop_step, seed=None):
     rng = np.random.default_rng(seed)
     cases = []
-    for case in case_gen.network_cases(rng):
+    drawn = case_gen.network_cases(rng)
+    for case in drawn:
         got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
         cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs),
                       oracle.forward(**case.inputs)))
-    show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, rtol=FD_RTOL, atol=FD_ATOL))
+    article = as_tuple(call(backprop_step, **EX1_INPUTS), len(EX1_QUANTITIES))
+    article = {} if isinstance(article, Unavailable) else dict(zip(EX1_QUANTITIES, article))
+    evidence = _step_evidence(article, backprop_step, drawn)
+    show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, evidence=evidence,
+                                 rtol=FD_RTOL, atol=FD_ATOL))
 
 
 @functools.lru_cache(maxsize=4)
@@ -122,6 +142,22 @@ def expected_training(features, targets, epochs=EX2_EPOCHS):
     return _oracle_training(features.tobytes(), targets.tobytes(), features.shape, epochs)
 
 
+@functools.lru_cache(maxsize=4)
+def _slip_trainings(features_bytes, targets_bytes, shape, epochs):
+    features = np.frombuffer(features_bytes).reshape(shape)
+    return diagnose.predict(features, np.frombuffer(targets_bytes), epochs, EX2_LEARNRATE,
+                            EX2_N_HIDDEN, EX2_SEED, sequential=epochs == 1)
+
+
+def _training_mistake(got, features, targets, epochs):
+    """The finder's reading of one training of the notebook's data (public: the model)."""
+    features = np.ascontiguousarray(features, dtype=np.float64)
+    targets = np.ascontiguousarray(targets, dtype=np.float64)
+    predictions = _slip_trainings(features.tobytes(), targets.tobytes(), features.shape, epochs)
+    return diagnose.training_mistake([(got, predictions)], rtol=TRAINING_RTOL,
+                                     atol=TRAINING_ATOL)
+
+
 def _initial(features):
     return oracle.initial_weights(np.shape(features)[1], EX2_N_HIDDEN, EX2_SEED)
 
@@ -130,26 +166,32 @@ def _initial(features):
 def ex2_first_epoch(train_nn, features, targets):
     got = as_tuple(call(train_nn, features, targets, 1, EX2_LEARNRATE,
                         n_hidden=EX2_N_HIDDEN, seed=EX2_SEED), 3)
+    mistake = _training_mistake(got, features, targets, 1)
     got = got if isinstance(got, Unavailable) else got[:2]
     expected = expected_training(features, targets, 1)[:2]
-    variants = training_variants(_ORACLE, np.asarray(features, float), np.asarray(targets, float),
-                                 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
     show(checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
-                            _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL))
+                            _initial(features), mistake=mistake, rtol=FD_RTOL, atol=FD_ATOL))
 
 
 @_skip_when_grading
 def ex2_final_weights(weights_input_hidden, weights_hidden_output, features, targets):
     expected = expected_training(features, targets)[:2]
-    show(checks.ex2_weights("ex2_final_weights", "after training",
-                            (weights_input_hidden, weights_hidden_output), expected,
-                            _initial(features), rtol=FD_RTOL, atol=FD_ATOL))
+    got = (weights_input_hidden, weights_hidden_output)
+    result = checks.ex2_weights("ex2_final_weights", "after training", got, expected,
+                                _initial(features), rtol=FD_RTOL, atol=FD_ATOL)
+    if result.status in (Status.INCORRECT, Status.PARTIAL):
+        result = diagnosed(result, _training_mistake(got, features, targets, EX2_EPOCHS))
+    show(result)
 
 
 @_skip_when_grading
 def ex2_loss(losses, features, targets):
     expected = expected_training(features, targets)[2]
-    show(checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL))
+    result = checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL)
+    if result.status in (Status.INCORRECT, Status.PARTIAL):
+        result = diagnosed(result, _training_mistake((None, None, losses), features, targets,
+                                                     EX2_EPOCHS))
+    show(result)
 
 
 @_skip_when_grading
@@ -170,16 +212,17 @@ def ex2_other_data(train_nn, seed=None):
     import pandas as pd
 
     rng = np.random.default_rng(seed)
-    cases = []
+    cases, observations = [], []
     for case in case_gen.data_cases(rng):
         features = pd.DataFrame(case.features)
         targets = pd.Series(case.targets, index=features.index)
         got = as_tuple(call(train_nn, features, targets, case.epochs, case.learnrate,
                             n_hidden=case.n_hidden, seed=case.seed), 3)
-        expected = _ORACLE.train(case.features, case.targets, case.epochs, case.learnrate,
-                                 case.n_hidden, case.seed)
+        args = (case.features, case.targets, case.epochs, case.learnrate, case.n_hidden,
+                case.seed)
+        expected = _ORACLE.train(*args)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
-        variants = training_variants(_ORACLE, case.features, case.targets, case.epochs,
-                                     case.learnrate, case.n_hidden, case.seed)
-        cases.append((case.label, got, expected, initial, variants))
-    show(checks.ex2_other_data(cases, rtol=FD_RTOL, atol=FD_ATOL))
+        cases.append((case.label, got, expected, initial))
+        observations.append((got, diagnose.predict(*args)))
+    mistake = diagnose.training_mistake(observations, rtol=TRAINING_RTOL, atol=TRAINING_ATOL)
+    show(checks.ex2_other_data(cases, mistake=mistake, rtol=FD_RTOL, atol=FD_ATOL))

@@ -3,7 +3,6 @@
 import numpy as np
 
 from .. import compare as cmp
-from .. import diagnose
 from ..course import EX2_ACCURACY_THRESHOLD, ITEMS_BY_ID
 from ..results import ItemResult, Status
 from ..values import Unavailable
@@ -31,13 +30,14 @@ TRAINING_HINT = (
 )
 
 
-def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
+def ex2_weights(grade_id: str, when: str, got, expected, initial,
                 *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL, mistake=None) -> ItemResult:
     """The trained weights ``(weights_input_hidden, weights_hidden_output)``.
 
     ``got`` is the pair the student produced, or an :class:`Unavailable`.
     ``initial`` is the pair drawn with the pinned seed, to recognise a loop
-    that never moves the weights.
+    that never moves the weights. ``mistake`` is what the finder made of the
+    student's training (:func:`~autograder.core.diagnose.training_mistake`).
     """
     item = ITEMS_BY_ID[grade_id]
     if isinstance(got, Unavailable):
@@ -53,9 +53,6 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
                           f"The weights {when} are correct.")
     wrong = [f"`{name}` {outcome.detail}" for name, outcome in zip(WEIGHT_NAMES, outcomes)
              if not outcome.ok]
-    if variants:
-        pairs = {name: trajectory[:2] for name, trajectory in variants.items()}
-        mistake = diagnose.training_mistake(got, pairs, dict(rtol=rtol, atol=atol)) or mistake
     return diagnosed(ItemResult(item.grade_id, item.points * good / 2, item.points,
                                  Status.PARTIAL if good else Status.INCORRECT,
                                  f"The weights {when} are wrong: " + "; ".join(wrong) + ".",
@@ -118,21 +115,22 @@ def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> It
                                  TRAINING_HINT), mistake)
 
 
-def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
-    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial, variants)]``.
+def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL,
+                   mistake=None) -> ItemResult:
+    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial)]``.
 
-    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``variants`` maps
-    a catalogued mistake to the triple that mistake produces on the same data.
+    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``mistake`` is
+    what the finder made of the student's training.
     """
     tol = dict(rtol=rtol, atol=atol)
-    tally = CaseTally("train_nn", "other data sets")
-    for label, got, expected, initial, variants in cases:
+    tally = CaseTally("train_nn", "other data sets", mistake=mistake)
+    for label, got, expected, initial in cases:
         if isinstance(got, Unavailable):
             tally.unavailable(label, got)
         elif unchanged(got[:2], initial):
             tally.untouched(label, "the weights never move")
-        elif tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol) is not None:
-            tally.mistake = tally.mistake or diagnose.training_mistake(got, variants or {}, tol)
+        else:
+            tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol)
     return tally.result(ITEMS_BY_ID["ex2_other_data"],
                         "Use the function's parameters (features, targets, epochs, learnrate, "
                         "n_hidden), not the global data or hyperparameters. " + TRAINING_HINT,

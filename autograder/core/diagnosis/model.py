@@ -1,0 +1,283 @@
+"""The model of the computation: every ingredient and formula of backpropagation.
+
+A backpropagation step is a small graph. Each graded quantity is a product of
+a few named ingredients, and a student's slip is, almost always, one small
+edit of one of those products (:mod:`.edits`). This module names the
+ingredients (with the notebook's symbols and words), writes each formula once,
+and evaluates formulas the way NumPy evaluates the student's code: elementwise
+products with broadcasting, per record, raising where NumPy would raise.
+
+The same formulas serve both examples and any network size: Example 1
+evaluates them on one network (no batch axes); Example 2's simulation
+evaluates them on every record of a data set and on many candidate trainings
+at once (two leading batch axes, :mod:`.training`). A value in a
+:class:`Namespace` is an array whose first ``batch`` axes are batch axes and
+whose other axes are the per-record *core* shape the student's code sees.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def slope(z):
+    """The sigmoid's derivative at ``z``."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """One named value of the computation, as the notebook writes and says it."""
+
+    name: str
+    symbol: str
+    words: str
+    neighbours: tuple = ()   # ingredients a student may use in its place
+    vector: bool = False     # one value per unit (a row or column of an outer product)
+
+
+INGREDIENTS = {i.name: i for i in (
+    Ingredient("x", "xᵢ", "the inputs", ("a",), vector=True),
+    Ingredient("y", "y", "the target"),
+    Ingredient("eta", "η", "the learning rate", ("const_eta",)),
+    Ingredient("W2", "Wⱼ", "the hidden-to-output weights", ("W2_new",), vector=True),
+    Ingredient("W2_new", "Wⱼ + ΔWⱼ", "the hidden-to-output weights after their update",
+               vector=True),
+    Ingredient("h", "hⱼ", "the hidden units' inputs", vector=True),
+    Ingredient("a", "aⱼ = f(hⱼ)", "the hidden activations", ("h", "x"), vector=True),
+    Ingredient("h_o", "hₒ", "the output unit's input"),
+    Ingredient("y_hat", "ŷ = f(hₒ)", "the output"),
+    Ingredient("fp_h", "f′(hⱼ)", "the sigmoid's slope at the hidden units' inputs",
+               ("fp_a", "a", "one_minus_a", "fp_ho"), vector=True),
+    Ingredient("fp_a", "f′(aⱼ)", "the sigmoid's slope taken at the hidden activations",
+               vector=True),
+    Ingredient("one_minus_a", "1 − aⱼ", "one minus the hidden activations", vector=True),
+    Ingredient("fp_ho", "f′(hₒ)", "the sigmoid's slope at the output unit's input",
+               ("fp_yhat", "y_hat", "one_minus_yhat", "fp_h")),
+    Ingredient("fp_yhat", "f′(ŷ)", "the sigmoid's slope taken at the output"),
+    Ingredient("one_minus_yhat", "1 − ŷ", "one minus the output"),
+    Ingredient("residual", "y − ŷ", "the target minus the output",
+               ("residual_ho", "residual_const")),
+    Ingredient("residual_ho", "y − hₒ", "the target minus the output unit's input"),
+    Ingredient("residual_const", "0.6 − ŷ", "the article's target 0.6 typed in"),
+    Ingredient("const_eta", "0.5", "the article's learning rate 0.5 typed in"),
+    Ingredient("error", "y − ŷ", "the output error"),
+    Ingredient("output_error_term", "δᵒ", "the output error term", ("error",)),
+    Ingredient("hidden_error", "Wⱼ δᵒ", "the hidden error", vector=True),
+    Ingredient("hidden_error_term", "δʰⱼ", "the hidden error terms", ("hidden_error",),
+               vector=True),
+    Ingredient("acc_h_o", "del_w_hidden_output", "the accumulated step"),
+    Ingredient("acc_i_h", "del_w_input_hidden", "the accumulated step"),
+    Ingredient("inv_n", "1/n_records", "the division by the number of records",
+               ("inv_features", "inv_hidden", "inv_epochs", "inv_n2")),
+    Ingredient("inv_features", "1/n_features", "a division by the number of features"),
+    Ingredient("inv_hidden", "1/n_hidden", "a division by the number of hidden units"),
+    Ingredient("inv_epochs", "1/epochs", "a division by the number of epochs"),
+    Ingredient("inv_n2", "1/n_records²", "a division by the number of records, twice"),
+)}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One ingredient of a product; ``column`` places it as a column (``x[:, None]``)."""
+
+    name: str
+    column: bool = False
+
+
+@dataclass(frozen=True)
+class Formula:
+    """``quantity = sign × the product of factors``, broadcast as NumPy does."""
+
+    quantity: str
+    factors: tuple
+    sign: int = 1
+    #: Broadcasting plans by argument shapes, kept with the formula (see :func:`evaluate`).
+    plans: dict = field(default_factory=dict, init=False, compare=False, hash=False,
+                       repr=False)
+
+    def uses(self, name) -> bool:
+        return any(factor.name == name for factor in self.factors)
+
+
+def _formula(quantity, *names):
+    return Formula(quantity, tuple(Factor(n[:-4], True) if n.endswith("[:,]") else Factor(n)
+                                   for n in names))
+
+
+ERROR_TERMS = (
+    _formula("error", "residual"),
+    _formula("output_error_term", "error", "fp_ho"),
+    _formula("hidden_error", "output_error_term", "W2"),
+    _formula("hidden_error_term", "hidden_error", "fp_h"),
+)
+#: Example 1: the six quantities of one step, in the order they are computed.
+STEP = ERROR_TERMS + (
+    _formula("delta_w_h_o", "eta", "output_error_term", "a"),
+    _formula("delta_w_i_h", "eta", "hidden_error_term", "x[:,]"),
+)
+#: Example 2, for each record: the error terms, then each weight's step (η comes later).
+RECORD = ERROR_TERMS + (
+    _formula("step_h_o", "output_error_term", "a"),
+    _formula("step_i_h", "hidden_error_term", "x[:,]"),
+)
+#: Example 2, once per epoch: each weight moves by η × its accumulated step / n_records.
+UPDATE = (
+    _formula("update_h_o", "eta", "acc_h_o", "inv_n"),
+    _formula("update_i_h", "eta", "acc_i_h", "inv_n"),
+)
+FORMULAS = {f.quantity: f for f in STEP + RECORD + UPDATE}
+
+#: How the notebook's text writes each formula (never the code).
+FORMULA_TEXT = {
+    "error": "error = y − ŷ, the target minus the output",
+    "output_error_term": "δᵒ = (y − ŷ) f′(hₒ)",
+    "hidden_error": "hidden errorⱼ = Wⱼ δᵒ",
+    "hidden_error_term": "δʰⱼ = Wⱼ δᵒ f′(hⱼ)",
+    "delta_w_h_o": "ΔWⱼ = η δᵒ aⱼ",
+    "delta_w_i_h": "Δwᵢⱼ = η δʰⱼ xᵢ, one row per input i and one column per hidden unit j",
+    "step_h_o": "each record adds its step δᵒ aⱼ to the accumulated step of Wⱼ",
+    "step_i_h": "each record adds its step δʰⱼ xᵢ to the accumulated step of wᵢⱼ",
+    "update_h_o": "after the loop over records, Wⱼ moves by η × its accumulated step / "
+                  "n_records",
+    "update_i_h": "after the loop over records, wᵢⱼ moves by η × its accumulated step / "
+                  "n_records",
+    "steps": "each record adds δᵒ aⱼ to the accumulated step of Wⱼ, and δʰⱼ xᵢ to that of "
+             "wᵢⱼ",
+    "updates": "after the loop over records, each weight moves by η × its accumulated step / "
+               "n_records",
+}
+
+#: Ingredients computed from others, in the same way for any batch axes.
+DERIVED = {
+    "fp_h": lambda ns: ns["a"] * (1.0 - ns["a"]),
+    "fp_a": lambda ns: slope(ns["a"]),
+    "one_minus_a": lambda ns: 1.0 - ns["a"],
+    "fp_ho": lambda ns: ns["y_hat"] * (1.0 - ns["y_hat"]),
+    "fp_yhat": lambda ns: slope(ns["y_hat"]),
+    "one_minus_yhat": lambda ns: 1.0 - ns["y_hat"],
+    "residual": lambda ns: ns["y"] - ns["y_hat"],
+    "residual_ho": lambda ns: ns["y"] - ns["h_o"],
+}
+
+
+class Broadcast(Exception):
+    """NumPy would raise here: the per-record shapes in its message, sorted.
+
+    ``alternatives`` holds every message the same slip can give (an in-place
+    ``+=`` names its target twice), each as a sorted tuple of shapes."""
+
+    def __init__(self, *alternatives):
+        super().__init__(alternatives)
+        self.alternatives = frozenset(tuple(sorted(shapes)) for shapes in alternatives)
+
+
+class Namespace(dict):
+    """Values by ingredient name, computing derived ingredients when first asked.
+
+    The first ``batch`` axes of every value are batch axes (records,
+    candidate trainings); the rest is what the student's code sees."""
+
+    def __init__(self, values=(), batch=0, extra=None):
+        super().__init__(values)
+        self.batch = batch
+        self.extra = extra or {}
+
+    def __missing__(self, name):
+        recipe = self.extra.get(name) or DERIVED.get(name)
+        if recipe is None:
+            raise KeyError(name)
+        value = self[name] = recipe(self)
+        return value
+
+    def core(self, name) -> tuple:
+        return np.shape(self[name])[self.batch:]
+
+    def child(self, **values) -> "Namespace":
+        """A copy with ``values`` replaced; it shares the values computed so far, but
+        recomputes the ``extra`` ingredients (they may depend on what was replaced)."""
+        copy = Namespace({k: v for k, v in self.items() if k not in self.extra},
+                         self.batch, self.extra)
+        copy.update(values)
+        return copy
+
+
+def _pad(array, batch, ndim):
+    """``array`` with unit axes inserted after its batch axes, to a core of ``ndim`` axes."""
+    missing = ndim - (np.ndim(array) - batch)
+    if missing <= 0:
+        return array
+    shape = np.shape(array)
+    return np.reshape(array, shape[:batch] + (1,) * missing + shape[batch:])
+
+
+def _plan(formula: Formula, batch: int, shapes: tuple) -> tuple:
+    """How to broadcast ``formula``'s factors of these shapes: the shape each factor is
+    reshaped to. Raises :class:`Broadcast` where NumPy would, multiplying left to right."""
+    cores = []
+    for factor, shape in zip(formula.factors, shapes):
+        core = shape[batch:] + ((1,) if factor.column else ())
+        cores.append(core)
+    joined = cores[0]
+    for core in cores[1:]:
+        try:
+            joined = np.broadcast_shapes(joined, core)
+        except ValueError:
+            raise Broadcast((joined, core)) from None
+    ndim = len(joined)
+    return tuple(shape[:batch] + (1,) * (ndim - len(core)) + core
+                 for shape, core in zip(shapes, cores))
+
+
+def evaluate(formula: Formula, ns: Namespace):
+    """The formula's value on ``ns``; raises :class:`Broadcast` where NumPy would."""
+    arrays = [ns[factor.name] for factor in formula.factors]
+    arrays = [a if isinstance(a, (np.ndarray, np.generic)) else np.asarray(a, dtype=np.float64)
+              for a in arrays]
+    key = (ns.batch,) + tuple(a.shape for a in arrays)
+    targets = formula.plans.get(key)
+    if targets is None:
+        targets = formula.plans[key] = _plan(formula, ns.batch, key[1:])
+    result = arrays[0].reshape(targets[0])
+    for array, target in zip(arrays[1:], targets[1:]):
+        result = result * array.reshape(target)
+    return -result if formula.sign < 0 else result
+
+
+def accumulate_shape(target: tuple, step: tuple) -> None:
+    """Raise :class:`Broadcast` when ``target += step`` fails for these per-record shapes."""
+    try:
+        joined = np.broadcast_shapes(target, step)
+    except ValueError:
+        joined = None
+    if joined != tuple(target):
+        # `acc += step` names acc twice; `acc = acc + step` once.
+        raise Broadcast((target, step, target), (target, step))
+
+
+def network(x, target, learnrate, weights_input_hidden, weights_hidden_output) -> Namespace:
+    """One network's forward pass (the notebook's given code), ready for the formulas."""
+    x = np.asarray(x, dtype=np.float64)
+    w1 = np.asarray(weights_input_hidden, dtype=np.float64)
+    w2 = np.asarray(weights_hidden_output, dtype=np.float64)
+    h = np.dot(x, w1)
+    a = sigmoid(h)
+    h_o = np.dot(a, w2)
+    ns = Namespace(dict(x=x, y=np.float64(target), eta=np.float64(learnrate), W1=w1, W2=w2,
+                        h=h, a=a, h_o=h_o, y_hat=sigmoid(h_o),
+                        const_eta=np.float64(0.5)))
+    ns.extra = {"residual_const": lambda space: 0.6 - space["y_hat"],
+                "W2_new": lambda space: space["W2"] + space["delta_w_h_o"]}
+    return ns
+
+
+def step_values(ns: Namespace, formulas=STEP) -> Namespace:
+    """``ns`` with every quantity of ``formulas`` computed, in order."""
+    for formula in formulas:
+        ns[formula.quantity] = evaluate(formula, ns)
+    return ns
