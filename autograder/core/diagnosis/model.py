@@ -15,6 +15,7 @@ at once (two leading batch axes, :mod:`.training`). A value in a
 whose other axes are the per-record *core* shape the student's code sees.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,6 +167,18 @@ DERIVED = {
 }
 
 
+_SHAPE = re.compile(r"\((\d+(?:,\s*\d+)*)?,?\)")
+
+
+def raised_shapes(message: str):
+    """The sorted shapes in a NumPy broadcasting error's message, ``None`` for other errors."""
+    if "broadcast" not in message:
+        return None
+    tail = message.split("broadcast", 1)[1]
+    return tuple(sorted(tuple(int(n) for n in match.group(1).split(",")) if match.group(1)
+                        else () for match in _SHAPE.finditer(tail)))
+
+
 class Broadcast(Exception):
     """NumPy would raise here: the per-record shapes in its message, sorted.
 
@@ -175,6 +188,16 @@ class Broadcast(Exception):
     def __init__(self, *alternatives):
         super().__init__(alternatives)
         self.alternatives = frozenset(tuple(sorted(shapes)) for shapes in alternatives)
+
+
+class TooLarge(Exception):
+    """The value would be larger than any honest one: student values of odd shapes can
+    broadcast against each other into billions of numbers. Such an edit explains nothing."""
+
+
+#: The most numbers one evaluation may produce (the largest honest one, Example 2's stack of
+#: candidates times records times hidden units, is under 10⁵).
+MAX_VALUES = 2_000_000
 
 
 class Namespace(dict):
@@ -192,7 +215,13 @@ class Namespace(dict):
         recipe = self.extra.get(name) or DERIVED.get(name)
         if recipe is None:
             raise KeyError(name)
-        value = self[name] = recipe(self)
+        try:
+            value = self[name] = recipe(self)
+        except ValueError as exc:   # e.g. W + ΔW of a student's ΔW of another shape
+            shapes = raised_shapes(str(exc))
+            if shapes is None:
+                raise
+            raise Broadcast(shapes) from None
         return value
 
     def core(self, name) -> tuple:
@@ -230,12 +259,17 @@ def _plan(formula: Formula, batch: int, shapes: tuple) -> tuple:
         except ValueError:
             raise Broadcast((joined, core)) from None
     ndim = len(joined)
-    return tuple(shape[:batch] + (1,) * (ndim - len(core)) + core
-                 for shape, core in zip(shapes, cores))
+    targets = tuple(shape[:batch] + (1,) * (ndim - len(core)) + core
+                    for shape, core in zip(shapes, cores))
+    size = np.prod(np.broadcast_shapes(*targets), dtype=np.float64)
+    if size > MAX_VALUES:
+        raise TooLarge(f"{formula.quantity} would hold {size:.3g} numbers")
+    return targets
 
 
 def evaluate(formula: Formula, ns: Namespace):
-    """The formula's value on ``ns``; raises :class:`Broadcast` where NumPy would."""
+    """The formula's value on ``ns``; raises :class:`Broadcast` where NumPy would, and
+    :class:`TooLarge` for a value far larger than any honest one."""
     arrays = [ns[factor.name] for factor in formula.factors]
     arrays = [a if isinstance(a, (np.ndarray, np.generic)) else np.asarray(a, dtype=np.float64)
               for a in arrays]

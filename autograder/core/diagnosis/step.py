@@ -16,7 +16,6 @@ is not degenerate (zero, or not finite), so that it shows the formula at work.
 """
 
 import functools
-import re
 
 import numpy as np
 
@@ -26,7 +25,15 @@ from ..values import Unavailable
 from . import texts
 from .edits import step_edits
 from .families import Family, Mistake, group
-from .model import FORMULAS, Broadcast, evaluate, network, step_values
+from .model import (
+    FORMULAS,
+    Broadcast,
+    TooLarge,
+    evaluate,
+    network,
+    raised_shapes,
+    step_values,
+)
 
 UPSTREAM = {
     "output_error_term": "error",
@@ -39,18 +46,6 @@ UPSTREAM = {
 DEGENERATE = 1e-6
 PROBE_SIZES = ((3, 2), (4, 3), (5, 2))
 POSITIVE, NEUTRAL, CONTRADICTS = "positive", "neutral", "contradicts"
-_SHAPE = re.compile(r"\((\d+(?:,\s*\d+)*)?,?\)")
-
-
-def raised_shapes(reason: str):
-    """The sorted shapes in a NumPy broadcasting error, or ``None`` for other errors."""
-    if "broadcast" not in reason:
-        return None
-    tail = reason.split("broadcast", 1)[1]
-    return tuple(sorted(tuple(int(n) for n in match.group(1).split(",")) if match.group(1)
-                        else () for match in _SHAPE.finditer(tail)))
-
-
 @functools.cache
 def article_values() -> dict:
     ns = step_values(network(**EX1_INPUTS))
@@ -66,9 +61,10 @@ def expected_namespace(inputs: dict):
 
 
 def outcome(formula, ns):
+    """The formula's value, or the :class:`Broadcast` or :class:`TooLarge` it raises."""
     try:
         return evaluate(formula, ns)
-    except Broadcast as exc:
+    except (Broadcast, TooLarge) as exc:
         return exc
 
 
@@ -106,7 +102,7 @@ class StepEvidence:
             values = ({q: got for q in EX1_QUANTITIES} if isinstance(got, Unavailable)
                       else {q: _student(got.get(q)) for q in EX1_QUANTITIES})
             self.networks.append((expected_namespace(inputs), values))
-        self._found = {}
+        self._found, self._owns = {}, {}
 
     @classmethod
     def article(cls, got: dict, cases=(), **tol) -> "StepEvidence":
@@ -117,24 +113,30 @@ class StepEvidence:
         return cls(networks, **tol)
 
     # -- evaluating formulas on each network ------------------------------------------
-    def _own(self, ns, values, quantity):
-        own = {q: values[q] for q in EX1_QUANTITIES if q != quantity
-               and isinstance(values[q], np.ndarray) and np.all(np.isfinite(values[q]))}
-        return ns.child(**own)
+    def _own(self, index, quantity):
+        """Network ``index`` with the student's own values of every other quantity."""
+        key = (index, quantity)
+        if key not in self._owns:
+            ns, values = self.networks[index]
+            own = {q: values[q] for q in EX1_QUANTITIES if q != quantity
+                   and isinstance(values[q], np.ndarray) and np.all(np.isfinite(values[q]))}
+            self._owns[key] = ns.child(**own)
+        return self._owns[key]
 
     def _agreement(self, student, predictions) -> str:
+        """Whether one network's value supports, leaves open or rules out the predictions."""
         if isinstance(student, Unavailable):
+            # A NumPy error the edit predicts is consistent with it but proves nothing alone;
+            # an edit that raises another error where the student's code raised is ruled out.
             shapes = raised_shapes(student.reason)
-            if shapes is not None and any(isinstance(p, Broadcast) and shapes in p.alternatives
-                                          for p in predictions):
+            raises = [p for p in predictions if isinstance(p, Broadcast)]
+            if shapes is None or any(shapes in p.alternatives for p in raises):
                 return NEUTRAL
-            if shapes is not None and all(isinstance(p, Broadcast) for p in predictions):
-                return CONTRADICTS
-            return NEUTRAL
+            return CONTRADICTS if len(raises) == len(predictions) else NEUTRAL
         if not isinstance(student, np.ndarray):
             return NEUTRAL
         for prediction in predictions:
-            if not isinstance(prediction, Broadcast) and \
+            if isinstance(prediction, np.ndarray | np.generic) and \
                     cmp.compare(student, prediction, **self.tol).ok:
                 return POSITIVE
         return CONTRADICTS
@@ -142,8 +144,8 @@ class StepEvidence:
     def reproduces(self, formula, quantity, own_only=False) -> bool:
         """Whether ``formula`` gives the student's ``quantity`` wherever there is one."""
         seen = False
-        for ns, values in self.networks:
-            own = outcome(formula, self._own(ns, values, quantity))
+        for index, (ns, values) in enumerate(self.networks):
+            own = outcome(formula, self._own(index, quantity))
             predictions = [own] if own_only else [outcome(formula, ns), own]
             verdict = self._agreement(values[quantity], predictions)
             if verdict == CONTRADICTS:
@@ -174,8 +176,8 @@ class StepEvidence:
                 if index == 0:
                     return False
                 continue
-            implied = outcome(FORMULAS[quantity], self._own(ns, values, quantity))
-            if isinstance(implied, Broadcast) or not cmp.compare(value, implied, **self.tol).ok:
+            implied = outcome(FORMULAS[quantity], self._own(index, quantity))
+            if isinstance(implied, Exception) or not cmp.compare(value, implied, **self.tol).ok:
                 return False
             verified += 1
         return verified >= 2

@@ -15,8 +15,8 @@ from .. import compare as cmp
 from ..values import Unavailable
 from . import texts
 from .families import Mistake
+from .model import raised_shapes
 from .simulate import run
-from .step import raised_shapes
 from .training import candidates, families
 
 

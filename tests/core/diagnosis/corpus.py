@@ -11,6 +11,7 @@ The code written here is solution code with one slip, which is why it lives
 with the tests and never in the package.
 """
 
+import collections
 import contextlib
 import io
 import json
@@ -292,6 +293,20 @@ def answers(release_nb, source_nb) -> dict:
     return {grade_id(c): c.source for c in solved(release_nb, source_nb).cells if grade_id(c)}
 
 
+def synthetic_data(seed=0, n_records=30):
+    """Example 2's shapes on a few records: trains in a blink, and a test split that the
+    reference's weights get right, so that a correct training passes the accuracy too."""
+    from autograder.core import oracle
+    from autograder.plan.course_data import CourseData
+
+    rng = np.random.default_rng(seed)
+    features = rng.normal(size=(n_records, 6))
+    targets = (rng.uniform(size=n_records) < 0.4).astype(float)
+    data = CourseData(features, targets, features[:10], targets[:10],
+                      [f"f{i}" for i in range(6)])
+    return data, oracle
+
+
 def verdict(entry, results) -> str:
     """``correct``, ``wrong`` or ``not named`` (``equivalent`` / ``not equivalent`` for the
     correct forms)."""
@@ -303,3 +318,10 @@ def verdict(entry, results) -> str:
     if not found:
         return "not named"
     return "correct" if found == {entry.expected} else "wrong"
+
+
+def shares(outcomes) -> dict:
+    """The share of each verdict among the slips (equivalent forms apart)."""
+    slips = [v for v in outcomes.values() if v in ("correct", "wrong", "not named")]
+    counts = collections.Counter(slips)
+    return {v: counts[v] / len(slips) for v in ("correct", "wrong", "not named")}

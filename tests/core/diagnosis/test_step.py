@@ -150,3 +150,14 @@ def test_a_value_that_could_not_be_computed_gets_no_guess():
     got = values(EX1_INPUTS)
     got["hidden_error"] = Unavailable("is not defined")
     assert step.StepEvidence([(EX1_INPUTS, got)]).mistake("hidden_error") is None
+
+
+def test_student_values_of_odd_shapes_cannot_blow_up_the_grader():
+    """Two payload-sized values (10,000 numbers each) whose product would hold 10⁸."""
+    got = values(EX1_INPUTS)
+    got["output_error_term"] = np.ones((10_000, 1))
+    got["delta_w_h_o"] = np.ones(10_000)
+    got["hidden_error"] = np.ones(3)
+    found = step.StepEvidence([(EX1_INPUTS, got)] + [(i, values(i)) for i in NETWORKS[1:]])
+    assert found.mistake("hidden_error").name == ""
+    assert not found.carried_forward("hidden_error")
