@@ -221,8 +221,9 @@ class StepEvidence:
                         "no single slip explains it.")
         return f"{text} {texts.formula_sentence(quantity)}"
 
-    def wrong_somewhere(self, quantity) -> bool:
-        for ns, values in self.networks:
+    def wrong_somewhere(self, quantity, networks=None) -> bool:
+        """Whether the student's ``quantity`` is wrong on one of the first ``networks``."""
+        for ns, values in self.networks[:networks]:
             value = values[quantity]
             if isinstance(value, np.ndarray) and not cmp.compare(value, ns[quantity],
                                                                  **self.tol).ok:
@@ -230,11 +231,15 @@ class StepEvidence:
         return False
 
     def function_mistake(self) -> Mistake | None:
-        """The named slip of the first quantity the function gets wrong on some network."""
+        """The slip of the first quantity the function gets wrong on some network: named,
+        or said to be unexplained when it is wrong on the article's network too (right
+        there and wrong elsewhere, the check's own hint about the parameters fits)."""
         for quantity in EX1_QUANTITIES:
             if self.wrong_somewhere(quantity):
                 found = self.mistake(quantity)
-                return found if found is not None and found.name else None
+                if found is not None and (found.name or self.wrong_somewhere(quantity, 1)):
+                    return found
+                return None
         for quantity in EX1_QUANTITIES:
             if any(isinstance(values[quantity], Unavailable) for _, values in self.networks):
                 found = self.mistake(quantity)

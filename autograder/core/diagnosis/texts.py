@@ -56,9 +56,10 @@ WRITTEN = {
         f"Your `delta_w_i_h` {_TYPED_ETA} The formula: Δwᵢⱼ = η δʰⱼ xᵢ."),
     "delta_w_i_h.no_column": (
         "x not made a column",
-        "Your `delta_w_i_h` multiplies the inputs and the hidden error terms element by element. "
-        "It is their outer product: the inputs as a column (one row per input) times the row of "
-        "hidden error terms, Δwᵢⱼ = η δʰⱼ xᵢ, the shape of weights_input_hidden."),
+        "Your `delta_w_i_h` multiplies the inputs and the hidden error terms element by element, "
+        "which fails when their lengths differ. It is their outer product: the inputs as a "
+        "column (one row per input) times the row of hidden error terms, Δwᵢⱼ = η δʰⱼ xᵢ, the "
+        "shape of weights_input_hidden."),
     "delta_w_i_h.transpose": (
         "transposed",
         "Your `delta_w_i_h` is transposed: it must have the shape of weights_input_hidden, one "
@@ -66,8 +67,9 @@ WRITTEN = {
     "step_i_h.no_column": (
         "x not made a column",
         "The step your loop adds to `del_w_input_hidden` multiplies the inputs and the hidden "
-        "error terms element by element; it is their outer product, the inputs as a column "
-        "times the row of hidden error terms (δʰⱼ xᵢ), the shape of weights_input_hidden."),
+        "error terms element by element, which fails when their lengths differ; it is their "
+        "outer product, the inputs as a column times the row of hidden error terms (δʰⱼ xᵢ), "
+        "the shape of weights_input_hidden."),
 }
 #: Names and hints of Example 2's loop and loss edits (no formula to show).
 STRUCTURE = {

@@ -161,3 +161,15 @@ def test_student_values_of_odd_shapes_cannot_blow_up_the_grader():
     found = step.StepEvidence([(EX1_INPUTS, got)] + [(i, values(i)) for i in NETWORKS[1:]])
     assert found.mistake("hidden_error").name == ""
     assert not found.carried_forward("hidden_error")
+
+
+def test_the_other_networks_say_plainly_what_the_article_says():
+    """Wrong everywhere and unexplained: the same plain words on both items; right on the
+    article's network and wrong elsewhere, unexplained: nothing, the check's hint fits."""
+    everywhere = evidence(hidden_error=lambda ns: 3.1 * ns["output_error_term"] * ns["W2"])
+    assert everywhere.function_mistake() == everywhere.mistake("hidden_error")
+    assert everywhere.function_mistake().hint.startswith("Your `hidden_error` is 3.1 times")
+    elsewhere = step.StepEvidence([(EX1_INPUTS, values(EX1_INPUTS))] + [
+        (i, values(i, hidden_error=lambda ns: 3.1 * ns["output_error_term"] * ns["W2"]))
+        for i in NETWORKS[1:]])
+    assert elsewhere.function_mistake() is None
