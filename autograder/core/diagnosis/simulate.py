@@ -142,6 +142,35 @@ def _summed(quantity, base, rest, overrides, ns, shape):
     return total, last
 
 
+def _folded(quantity, base, overrides, count, constants):
+    """Each row's update as ``coefficient × accumulated step`` (or × 1 when it leaves the
+    step out): its other factors are the run's constants. ``None`` when a row's update
+    has other factors (it is then evaluated every epoch)."""
+    accumulated = "acc_h_o" if quantity == "update_h_o" else "acc_i_h"
+    formulas = [base[quantity]] * count
+    for row, formula in overrides.get(quantity, ()):
+        formulas[row] = formula
+    coefficients, uses = np.ones(count), np.zeros(count, dtype=bool)
+    for row, formula in enumerate(formulas):
+        names = [f.name for f in formula.factors]
+        if names.count(accumulated) > 1 or any(
+                n != accumulated and n not in constants for n in names):
+            return None
+        uses[row] = accumulated in names
+        coefficients[row] = formula.sign * np.prod([constants[n] for n in names
+                                                    if n != accumulated])
+    return coefficients, uses
+
+
+def _update(quantity, folded, base, overrides, update, shape):
+    if folded is None:
+        return _evaluate(quantity, base, overrides, update, shape)
+    coefficients, uses = folded
+    accumulated = update["acc_h_o" if quantity == "update_h_o" else "acc_i_h"]
+    factor = np.where(uses.reshape((-1,) + (1,) * (len(shape) - 1)), accumulated, 1.0)
+    return coefficients.reshape((-1,) + (1,) * (len(shape) - 1)) * factor
+
+
 def _stack(trainings, rows, base, cores, features, targets, epochs, constants, w1, w2):
     """Once-per-epoch trainings ``rows`` in one stack, with the formulas ``base`` and the
     shapes ``cores`` (of a dry step); returns (w1, w2, losses, outputs), ``outputs`` the
@@ -164,6 +193,8 @@ def _stack(trainings, rows, base, cores, features, targets, epochs, constants, w
     outputs = [y_hat[0]]
     shapes = {f.quantity: (count, n_records) + tuple(cores[f.quantity]) for f in RECORD[:4]}
     rests = {q: _without_inputs(base[q]) for q in ("step_h_o", "step_i_h")}
+    folded = {q: _folded(q, base, overrides, count, constants)
+              for q in ("update_h_o", "update_i_h")}
     for epoch in range(epochs):
         ns = Namespace(dict(x=x, y=y, W2=w2[:, None, :], h=h, a=a, h_o=h_o, y_hat=y_hat,
                             eta=np.full((1, 1), constants["eta"])), batch=2)
@@ -176,8 +207,8 @@ def _stack(trainings, rows, base, cores, features, targets, epochs, constants, w
         acc1 = np.where(last[:, None, None], last1,
                         np.where(keep[:, None, None], acc1 + sum1, sum1))
         update = Namespace(dict(update_ns, acc_h_o=acc2, acc_i_h=acc1), batch=1)
-        pending2 = _evaluate("update_h_o", base, overrides, update, w2.shape)
-        pending1 = _evaluate("update_i_h", base, overrides, update, w1.shape)
+        pending2 = _update("update_h_o", folded["update_h_o"], base, overrides, update, w2.shape)
+        pending1 = _update("update_i_h", folded["update_i_h"], base, overrides, update, w1.shape)
         w2 = np.where(frozen[:, None], w2, w2 + pending2)
         w1 = np.where(frozen[:, None, None], w1, w1 + pending1)
         h, a, h_o, y_hat = _forward(x, w1, w2)
