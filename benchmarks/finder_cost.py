@@ -42,7 +42,7 @@ def payloads(plan):
     """Raw payloads: correct, slips the finder names, and slips it cannot explain."""
     from autograder.core.course import EX1_INPUTS, EX1_QUANTITIES
     from autograder.core.diagnosis import step
-    from autograder.core.diagnosis.model import evaluate
+    from autograder.core.diagnosis.evaluation import evaluate
 
     def ex1(inputs, edit=None, scale=1.0):
         ns = step.expected_namespace(inputs)

@@ -66,7 +66,7 @@ def _tripled(**inputs):
 
 
 def oracle_step(**inputs):
-    from autograder.core.diagnosis.model import network, step_values
+    from autograder.core.diagnosis.evaluation import network, step_values
 
     ns = step_values(network(**inputs))
     return tuple(ns[q] for q in EX1_QUANTITIES)

@@ -5,7 +5,7 @@ import numpy as np
 from autograder.core import cases as case_gen
 from autograder.core import diagnose
 from autograder.core.course import EX1_INPUTS, EX1_KNOWN, EX1_QUANTITIES
-from autograder.core.diagnosis.model import network, step_values
+from autograder.core.diagnosis.evaluation import network, step_values
 from autograder.core.values import Unavailable
 
 KNOWN = {name: np.asarray(value, dtype=float) for name, value in EX1_KNOWN.items()}

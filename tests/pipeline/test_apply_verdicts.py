@@ -18,7 +18,7 @@ from tests.support import SOLUTIONS_DIR
 
 @pytest.fixture(scope="module")
 def plan(course_data):
-    return build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=5)
+    return build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=5, predictions=False)
 
 
 def _entry(value):

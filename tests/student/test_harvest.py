@@ -24,7 +24,7 @@ def _namespace(plan, reference):
 
 
 def test_the_spec_holds_inputs_only(course_data):
-    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3)
+    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3, predictions=False)
     text = json.dumps(plan.harvest_spec())
     for expected in plan.ex1_article:  # no reference result appears in it
         assert repr(float(np.ravel(expected)[0])) not in text
@@ -32,7 +32,7 @@ def test_the_spec_holds_inputs_only(course_data):
 
 def test_run_hands_over_values_the_grader_accepts(tmp_path, course_data, reference):
     """The module itself, imported here and run on a namespace holding the reference."""
-    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3)
+    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3, predictions=False)
     path = tmp_path / PAYLOAD_FILE
     harvest.run(_namespace(plan, reference), json.dumps(plan.harvest_spec()), str(path),
                 MAX_VALUE_SIZE)
@@ -44,7 +44,7 @@ def test_run_hands_over_values_the_grader_accepts(tmp_path, course_data, referen
 def test_the_kernel_cell_runs_the_module_source_and_leaves_no_name(tmp_path, course_data,
                                                                    reference):
     """What the kernel receives: the module's source, run apart from the notebook's names."""
-    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3)
+    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3, predictions=False)
     space = _namespace(plan, reference)
     before = set(space)
     path = tmp_path / PAYLOAD_FILE
@@ -54,7 +54,7 @@ def test_the_kernel_cell_runs_the_module_source_and_leaves_no_name(tmp_path, cou
 
 
 def test_a_raising_function_keeps_what_it_computed(tmp_path, course_data, reference):
-    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3)
+    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=3, predictions=False)
     space = _namespace(plan, reference)
 
     def backprop_step(x, target, learnrate, weights_input_hidden, weights_hidden_output):

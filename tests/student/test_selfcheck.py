@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from autograder.core.course import EX1_INPUTS, EX1_QUANTITIES, EX2_LEARNRATE
-from autograder.core.diagnosis.model import network, slope, step_values
+from autograder.core.diagnosis.evaluation import network, step_values
+from autograder.core.diagnosis.model import slope
 from autograder.student import selfcheck
 
 

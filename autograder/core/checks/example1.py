@@ -95,7 +95,7 @@ def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL, evidence=Non
     """
     tol = dict(rtol=rtol, atol=atol)
     tally = CaseTally("backprop_step", "other networks")
-    for label, got, expected, forward in cases:
+    for label, got, expected, _forward in cases:
         if isinstance(got, Unavailable):
             tally.unavailable(label, got)
         elif all(value is None for value in got):

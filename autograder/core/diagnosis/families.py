@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import texts
-from .model import Broadcast
+from .evaluation import Broadcast
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,8 @@ from ..values import Unavailable
 from . import texts
 from .edits import step_edits
 from .families import Family, Mistake, group
-from .model import (
-    FORMULAS,
-    Broadcast,
-    TooLarge,
-    evaluate,
-    network,
-    raised_shapes,
-    step_values,
-)
+from .evaluation import Broadcast, TooLarge, evaluate, network, raised_shapes, step_values
+from .model import FORMULAS
 
 UPSTREAM = {
     "output_error_term": "error",
@@ -170,7 +163,7 @@ class StepEvidence:
         if upstream is None:
             return False
         verified = 0
-        for index, (ns, values) in enumerate(self.networks):
+        for index, (_, values) in enumerate(self.networks):
             value = values[quantity]
             if not isinstance(value, np.ndarray) or self.degenerate(index, upstream):
                 if index == 0:

@@ -125,7 +125,7 @@ def families() -> dict:
 
 
 def _outcome(result, k):
-    from .model import Broadcast
+    from .evaluation import Broadcast
 
     if result.raised[k] is not None:
         return Broadcast(*result.raised[k])

@@ -15,7 +15,7 @@ from .. import compare as cmp
 from ..values import Unavailable
 from . import texts
 from .families import Mistake
-from .model import raised_shapes
+from .evaluation import raised_shapes
 from .simulate import run
 from .training import candidates, families
 

@@ -26,7 +26,6 @@ import pandas as pd
 
 from autograder.constants import MAX_VALUE_SIZE
 from autograder.core.diagnosis import step, training
-from autograder.core.diagnosis.edits import EX1_AVAILABLE
 from autograder.demo.samples import EX1_CELL, EX2_CELL, solved
 from autograder.plan import verdicts
 from autograder.plan.payload import Payload

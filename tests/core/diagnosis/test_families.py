@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograder.core.diagnosis.families import Family, Mistake, group, same_outcome
-from autograder.core.diagnosis.model import Broadcast
+from autograder.core.diagnosis.evaluation import Broadcast
 from autograder.core.diagnosis.step import families
 
 

@@ -56,6 +56,7 @@ def test_every_candidate_trains_as_the_code_written_by_hand(data, trainings, pre
 def test_the_correct_training_is_the_reference(reference, data, predictions):
     w1, w2, losses = reference.train_nn(pd.DataFrame(data[0]), pd.Series(data[1]), 6, 0.3, 3, 5)
     np.testing.assert_allclose(predictions.w1[0], w1, rtol=1e-12)
+    np.testing.assert_allclose(predictions.w2[0], w2, rtol=1e-12)
     np.testing.assert_allclose(predictions.losses[0], losses, rtol=1e-12)
 
 

@@ -6,7 +6,8 @@ import pytest
 from autograder.core import cases as case_gen
 from autograder.core.course import EX1_INPUTS, EX1_QUANTITIES
 from autograder.core.diagnosis import step
-from autograder.core.diagnosis.model import network, slope, step_values
+from autograder.core.diagnosis.evaluation import network, step_values
+from autograder.core.diagnosis.model import slope
 from autograder.core.values import Unavailable
 
 NETWORKS = [EX1_INPUTS] + [c.inputs for c in case_gen.network_cases(np.random.default_rng(7))]

@@ -42,7 +42,7 @@ def test_no_hint_hands_over_the_code_of_a_todo(source_nb):
 
 def test_a_formula_edits_hint_names_the_quantity_and_gives_the_formula():
     for edit in [e for q in ("output_error_term", "delta_w_i_h") for e in step_edits(q)]:
-        name, hint = texts.name_and_hint(edit)
+        _, hint = texts.name_and_hint(edit)
         assert f"`{edit.quantity}`" in hint and ("Δw" in hint or "δᵒ" in hint), hint
     swap = next(e for e in step_edits("delta_w_h_o") if e.change == "swap:output_error_term>error")
     assert texts.edit_hint(swap) == ("Your `delta_w_h_o` uses the output error, y − ŷ, in place "
