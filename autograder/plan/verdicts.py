@@ -9,8 +9,9 @@ computed as a "result" is trusted; only the values it handed over are.
 import numpy as np
 
 from ..core import checks, diagnose, oracle
+from ..core.checks import training_run
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
-from ..core.results import GradedSubmission, ItemResult
+from ..core.results import GradedSubmission, ItemResult, Status
 from ..core.values import Unavailable
 
 WEIGHTS = ("weights_input_hidden", "weights_hidden_output", "losses")
@@ -64,7 +65,9 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
 
     cases = [(case.label, values, expected, oracle.forward(**case.inputs))
              for (case, expected), values in zip(plan.ex1_cases, case_values)]
+    article_ok = all(results[f"ex1_{name}"].status == Status.CORRECT for name in EX1_QUANTITIES)
     results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES,
+                                                          article_ok=article_ok,
                                                           evidence=evidence, **ex1)
 
     data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial)
@@ -76,18 +79,32 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     # One finding for the whole training, from everything it produced.
     mistake = training_mistake(plan, first, checks.NEVER_TRAINED if untrained else final,
                                [case[1] for case in data_cases], training)
-    results["ex2_other_data"] = checks.ex2_other_data(data_cases, mistake=mistake, **training)
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
         plan.ex2_initial, mistake=mistake, **training)
+    results["ex2_other_data"] = checks.ex2_other_data(
+        data_cases, article_ok=results["ex2_first_epoch"].status == Status.CORRECT,
+        mistake=mistake, **training)
     results["ex2_final_weights"] = checks.ex2_weights(
         "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
         plan.ex2_initial, mistake=mistake, **training)
     losses = final if isinstance(final, Unavailable) else final[2]
     if untrained:
         final = losses = checks.NEVER_TRAINED
-    results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake, **training)
-    results["ex2_accuracy"] = checks.ex2_accuracy(accuracy_of(plan, final), mistake=mistake)
+    # The losses and the accuracy count only for what one training produced.
+    problem = training_run.run_problem(final, first, plan.data.features, plan.data.targets,
+                                       training)
+    if problem and training_run.judges_losses(losses, len(plan.ex2_final[2])):
+        results["ex2_loss"] = training_run.losses_not_trained(problem)
+    else:
+        results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake,
+                                              **training)
+    accuracy = accuracy_of(plan, final)
+    if problem and not isinstance(accuracy, Unavailable) \
+            and not results["ex2_final_weights"].passed:
+        results["ex2_accuracy"] = training_run.accuracy_not_credited(accuracy, problem)
+    else:
+        results["ex2_accuracy"] = checks.ex2_accuracy(accuracy, mistake=mistake)
     return [results[item.grade_id] for item in ITEMS]
 
 
