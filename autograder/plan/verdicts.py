@@ -91,9 +91,11 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     losses = final if isinstance(final, Unavailable) else final[2]
     if untrained:
         final = losses = checks.NEVER_TRAINED
-    # The losses and the accuracy count only for what one training produced.
-    problem = training_run.run_problem(final, first, plan.data.features, plan.data.targets,
-                                       training)
+    # The losses and the accuracy count only for what one training produced; a training
+    # one named slip reproduces on every run is one (wrong) training, and is judged as such.
+    explained = mistake is not None and bool(mistake.name)
+    problem = None if explained else training_run.run_problem(
+        final, first, plan.data.features, plan.data.targets, training)
     if problem and training_run.judges_losses(losses, len(plan.ex2_final[2])):
         results["ex2_loss"] = training_run.losses_not_trained(problem)
     else:

@@ -105,8 +105,8 @@ def test_a_value_no_slip_explains_is_said_plainly_and_not_named(graded, sample):
     results = {r["grade_id"]: r for r in graded[sample.name]}
     assert not any(r["diagnosis"] for r in results.values())
     hint = results["ex1_hidden_error"]["hint"]
-    assert "3.1 times the expected value; no single slip explains it" in hint
-    assert "The formula: hidden errorⱼ = Wⱼ δᵒ." in hint
+    assert "3.1 times the expected value. No common mistake gives this value." in hint
+    assert "the hidden error of unit j is Wⱼ δᵒ" in hint
 
 
 @pytest.mark.parametrize("sample", samples.EQUIVALENT_SAMPLES, ids=lambda s: s.name)

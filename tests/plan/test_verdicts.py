@@ -156,7 +156,7 @@ def test_final_weights_that_fit_no_slip_leave_the_training_unnamed(plan):
     raw.update({f"ex2_final.{n}": entry(v) for n, v in zip(WEIGHTS[:2], final)})
     results = by_id(verdicts.grade(Payload(raw), plan))
     assert not any(r.diagnosis for r in results.values())
-    assert results["ex2_first_epoch"].hint.startswith("No single slip explains")
+    assert results["ex2_first_epoch"].hint.startswith("No common mistake gives this training")
 
 
 def test_a_loop_slip_the_first_epoch_cannot_see_is_named_from_the_longer_runs(plan):
@@ -212,4 +212,15 @@ def test_a_consistent_wrong_training_keeps_its_loss_and_accuracy_points(plan):
     results = by_id(verdicts.grade(Payload(raw), plan))
     assert results["ex2_final_weights"].score == 0
     assert "not the losses" not in results["ex2_loss"].message
+    assert "not credited" not in results["ex2_accuracy"].message
+
+
+@pytest.mark.parametrize("key", ["ex2.loss.last_record_vs_all", "ex2.updates.swap:inv_n>inv_epochs"])
+def test_an_honest_slip_that_breaks_a_relation_is_judged_as_a_training(plan, key):
+    """A slip in the loss, or one that depends on the number of epochs, gives results that
+    break a relation between the runs; one named slip reproducing every run shows that they
+    are one training's, so the losses are judged as losses and keep the slip's name."""
+    results = by_id(verdicts.grade(Payload(slipped_raw(plan, key)), plan))
+    loss = results["ex2_loss"]
+    assert "not the losses" not in loss.message and loss.diagnosis == key, loss
     assert "not credited" not in results["ex2_accuracy"].message

@@ -65,8 +65,8 @@ INGREDIENTS = {i.name: i for i in (
     Ingredient("hidden_error", "Wⱼ δᵒ", "the hidden error", vector=True),
     Ingredient("hidden_error_term", "δʰⱼ", "the hidden error terms", ("hidden_error",),
                vector=True),
-    Ingredient("acc_h_o", "del_w_hidden_output", "the accumulated step"),
-    Ingredient("acc_i_h", "del_w_input_hidden", "the accumulated step"),
+    Ingredient("acc_h_o", "del_w_hidden_output", "the accumulated sum"),
+    Ingredient("acc_i_h", "del_w_input_hidden", "the accumulated sum"),
     Ingredient("inv_n", "1/n_records", "the division by the number of records",
                ("inv_features", "inv_hidden", "inv_epochs", "inv_n2")),
     Ingredient("inv_features", "1/n_features", "a division by the number of features"),
@@ -115,12 +115,12 @@ STEP = ERROR_TERMS + (
     _formula("delta_w_h_o", "eta", "output_error_term", "a"),
     _formula("delta_w_i_h", "eta", "hidden_error_term", "x[:,]"),
 )
-#: Example 2, for each record: the error terms, then each weight's step (η comes later).
+#: Example 2, for each record: the error terms, then the terms the loop adds up (no η).
 RECORD = ERROR_TERMS + (
     _formula("step_h_o", "output_error_term", "a"),
     _formula("step_i_h", "hidden_error_term", "x[:,]"),
 )
-#: Example 2, once per epoch: each weight moves by η × its accumulated step / n_records.
+#: Example 2, once per epoch: each weight moves by η × its accumulated sum / n_records.
 UPDATE = (
     _formula("update_h_o", "eta", "acc_h_o", "inv_n"),
     _formula("update_i_h", "eta", "acc_i_h", "inv_n"),
@@ -131,19 +131,19 @@ FORMULAS = {f.quantity: f for f in STEP + RECORD + UPDATE}
 FORMULA_TEXT = {
     "error": "error = y − ŷ, the target minus the output",
     "output_error_term": "δᵒ = (y − ŷ) f′(hₒ)",
-    "hidden_error": "hidden errorⱼ = Wⱼ δᵒ",
+    "hidden_error": "the hidden error of unit j is Wⱼ δᵒ",
     "hidden_error_term": "δʰⱼ = Wⱼ δᵒ f′(hⱼ)",
     "delta_w_h_o": "ΔWⱼ = η δᵒ aⱼ",
     "delta_w_i_h": "Δwᵢⱼ = η δʰⱼ xᵢ, one row per input i and one column per hidden unit j",
-    "step_h_o": "each record adds its step δᵒ aⱼ to the accumulated step of Wⱼ",
-    "step_i_h": "each record adds its step δʰⱼ xᵢ to the accumulated step of wᵢⱼ",
-    "update_h_o": "after the loop over records, Wⱼ moves by η × its accumulated step / "
+    "step_h_o": "each record adds its δᵒ aⱼ to del_w_hidden_output, without η",
+    "step_i_h": "each record adds its δʰⱼ xᵢ to del_w_input_hidden, without η",
+    "update_h_o": "after the loop over records, Wⱼ moves by η × its accumulated sum / "
                   "n_records",
-    "update_i_h": "after the loop over records, wᵢⱼ moves by η × its accumulated step / "
+    "update_i_h": "after the loop over records, wᵢⱼ moves by η × its accumulated sum / "
                   "n_records",
-    "steps": "each record adds δᵒ aⱼ to the accumulated step of Wⱼ, and δʰⱼ xᵢ to that of "
-             "wᵢⱼ",
-    "updates": "after the loop over records, each weight moves by η × its accumulated step / "
+    "steps": "each record adds its δᵒ aⱼ to del_w_hidden_output and its δʰⱼ xᵢ to "
+             "del_w_input_hidden, without η",
+    "updates": "after the loop over records, each weight moves by η × its accumulated sum / "
                "n_records",
 }
 

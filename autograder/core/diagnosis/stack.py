@@ -5,7 +5,7 @@ the student's code sees. The correct formulas are evaluated for the whole
 stack; a candidate whose edit changes one formula gets that formula evaluated
 on its own row (:class:`_Row`). The accumulated input-weight step is a matrix
 product over the records; each candidate's update is folded into one
-coefficient of its accumulated step (its other factors are the run's
+coefficient of its accumulated sum (its other factors are the run's
 constants).
 """
 
@@ -93,7 +93,7 @@ def _summed(quantity, base, rest, overrides, ns, shape):
 
 
 def _folded(quantity, base, overrides, count, constants):
-    """Each row's update as ``coefficient × accumulated step`` (or × 1 when it leaves the
+    """Each row's update as ``coefficient × accumulated sum`` (or × 1 when it leaves the
     step out): its other factors are the run's constants. ``None`` when a row's update
     has other factors (it is then evaluated every epoch)."""
     accumulated = "acc_h_o" if quantity == "update_h_o" else "acc_i_h"

@@ -20,6 +20,7 @@ import functools
 import numpy as np
 
 from .. import compare as cmp
+from .. import messages
 from ..course import EX1_INPUTS, EX1_QUANTITIES
 from ..values import Unavailable
 from . import texts
@@ -202,17 +203,16 @@ class StepEvidence:
     def _nothing_fits(self, quantity) -> str:
         ns, values = self.networks[0]
         value, expected = values[quantity], np.asarray(ns[quantity])
-        text = f"No single slip explains your `{quantity}`."
+        seen = ""
         if isinstance(value, np.ndarray) and value.size == expected.size and value.size:
             with np.errstate(all="ignore"):
                 ratio = value.ravel() / expected.ravel()
             if not np.any(value):
-                text = f"Your `{quantity}` is zero; no single slip explains it."
+                seen = f"Your `{quantity}` is zero. "
             elif np.all(np.isfinite(ratio)) and np.allclose(ratio, ratio[0], rtol=1e-6) \
                     and not np.isclose(ratio[0], 1.0):
-                text = (f"Your `{quantity}` is {ratio[0]:.3g} times the expected value; "
-                        "no single slip explains it.")
-        return f"{text} {texts.formula_sentence(quantity)}"
+                seen = f"Your `{quantity}` is {ratio[0]:.3g} times the expected value. "
+        return seen + messages.NO_CAUSE[quantity]
 
     def wrong_somewhere(self, quantity, networks=None) -> bool:
         """Whether the student's ``quantity`` is wrong on one of the first ``networks``."""

@@ -8,6 +8,7 @@ notebook's text writes it, never the code line. Where a hand-written text
 reads better it is kept here, keyed by the edit it describes.
 """
 
+from .. import messages
 from .model import FORMULA_TEXT, INGREDIENTS
 
 QUANTITY_TITLE = {
@@ -17,9 +18,9 @@ QUANTITY_TITLE = {
     "hidden_error_term": "hidden error term δʰ",
     "delta_w_h_o": "hidden-to-output step ΔW",
     "delta_w_i_h": "input-to-hidden step Δw",
-    "step_h_o": "step added to del_w_hidden_output",
-    "step_i_h": "step added to del_w_input_hidden",
-    "steps": "both accumulated steps",
+    "step_h_o": "term added to del_w_hidden_output",
+    "step_i_h": "term added to del_w_input_hidden",
+    "steps": "both terms added in the loop",
     "update_h_o": "update of weights_hidden_output",
     "update_i_h": "update of weights_input_hidden",
     "updates": "both weight updates",
@@ -27,9 +28,9 @@ QUANTITY_TITLE = {
     "loss": "recorded loss",
 }
 SUBJECT = {
-    "step_h_o": "The step your loop adds to `del_w_hidden_output`",
-    "step_i_h": "The step your loop adds to `del_w_input_hidden`",
-    "steps": "Each of the two steps your loop accumulates",
+    "step_h_o": "The term your loop adds to `del_w_hidden_output`",
+    "step_i_h": "The term your loop adds to `del_w_input_hidden`",
+    "steps": "Each of the two terms your loop adds up",
     "update_h_o": "Your update of `weights_hidden_output`",
     "update_i_h": "Your update of `weights_input_hidden`",
     "updates": "Each of your two weight updates",
@@ -66,7 +67,7 @@ WRITTEN = {
         "row per input i and one column per hidden unit j (Δwᵢⱼ = η δʰⱼ xᵢ)."),
     "step_i_h.no_column": (
         "x not made a column",
-        "The step your loop adds to `del_w_input_hidden` multiplies the inputs and the hidden "
+        "The term your loop adds to `del_w_input_hidden` multiplies the inputs and the hidden "
         "error terms element by element, which fails when their lengths differ; it is their "
         "outer product, the inputs as a column times the row of hidden error terms (δʰⱼ xᵢ), "
         "the shape of weights_input_hidden."),
@@ -75,20 +76,22 @@ WRITTEN = {
 STRUCTURE = {
     "loop.update_every_record": (
         "weights updated after every record",
-        "The weights change inside the loop over records. Accumulate each record's step in "
-        "del_w_input_hidden and del_w_hidden_output, and move the weights once per epoch, "
-        "after the loop: by η × the accumulated step / n_records."),
+        "The weights change inside the loop over records; add each record's terms to "
+        "`del_w_hidden_output` and `del_w_input_hidden`, and update the weights once per "
+        "epoch, after that loop, by η × each sum / n_records (see *Where the learning rate "
+        "enters*)."),
     "loop.update_every_record_averaged": (
-        "weights updated after every record, by a step divided by n_records",
-        "The weights change inside the loop over records, each time by η × the record's step "
-        "/ n_records. Accumulate the steps and move the weights once per epoch, after the loop."),
+        "weights updated after every record, by a term divided by n_records",
+        "The weights change inside the loop over records, each time by η × the record's term "
+        "/ n_records. Add the terms up in `del_w_hidden_output` and `del_w_input_hidden`, and "
+        "update the weights once per epoch, after that loop."),
     "loop.update_inside_loop": (
         "update inside the loop over records",
-        "The weights move after every record, by the step accumulated so far: the update runs "
+        "The weights move after every record, by the sum accumulated so far: the update runs "
         "inside the loop over records. Move it after that loop, so that it runs once per epoch."),
     "loop.update_after_training": (
         "weights updated once, after the last epoch",
-        "The weights move only once, after all epochs, so every epoch computes the same steps. "
+        "The weights move only once, after all epochs, so every epoch computes the same sums. "
         "Move them once per epoch, right after the loop over records."),
     "loop.accumulators_not_reset": (
         "accumulators not reset",
@@ -97,7 +100,7 @@ STRUCTURE = {
     "loop.accumulators_reset_every_record": (
         "accumulators reset for every record",
         "del_w_input_hidden and del_w_hidden_output are set to zeros inside the loop over "
-        "records, so only the last record's step is used. Set them to zeros once per epoch, "
+        "records, so only the last record's terms are used. Set them to zeros once per epoch, "
         "before that loop."),
     "loss.before_update": (
         "loss recorded before the update",
@@ -126,45 +129,47 @@ FAMILIES = {
     "ex2.error.sign": (
         "loop", "weights move uphill",
         "The weights move up the error surface, not down: the error has the opposite sign "
-        "(ŷ − y instead of y − ŷ), or so has δᵒ, or both steps, or both updates subtract "
-        "instead of adding. The error is y − ŷ, and each weight moves by +η × its "
-        "accumulated step / n_records."),
+        "(ŷ − y instead of y − ŷ), or so has δᵒ, or both terms the loop adds up, or both "
+        "updates subtract instead of adding. The error is y − ŷ, and each weight moves by "
+        "+η × its accumulated sum / n_records."),
     "ex2.hidden_error.sign": (
         "loop", "input-to-hidden weights move uphill",
         "The input-to-hidden weights move up the error surface: the hidden error or δʰ has "
-        "the opposite sign, or the step added to del_w_input_hidden has, or the update of "
+        "the opposite sign, or the term added to del_w_input_hidden has, or the update of "
         "weights_input_hidden subtracts. δʰⱼ = Wⱼ δᵒ f′(hⱼ), and wᵢⱼ moves by +η × its "
-        "accumulated step / n_records."),
+        "accumulated sum / n_records."),
     "ex2.step_h_o.sign": (
         "loop", "hidden-to-output weights move uphill",
-        "The hidden-to-output weights move up the error surface: the step added to "
+        "The hidden-to-output weights move up the error surface: the term added to "
         "del_w_hidden_output has the opposite sign, or the update of weights_hidden_output "
-        "subtracts. Each record adds δᵒ aⱼ, and Wⱼ moves by +η × its accumulated step / "
+        "subtracts. Each record adds δᵒ aⱼ, and Wⱼ moves by +η × its accumulated sum / "
         "n_records."),
     "ex2.hidden_error_term.drop:fp_h": (
         "hidden_error_term", "f′(hⱼ) left out",
         "Your hidden error term leaves out the sigmoid's slope at the hidden units' inputs, "
-        "f′(hⱼ) (or the step added to del_w_input_hidden uses the hidden error in place of "
+        "f′(hⱼ) (or the term added to del_w_input_hidden uses the hidden error in place of "
         "δʰ). The formula: δʰⱼ = Wⱼ δᵒ f′(hⱼ), and each record adds δʰⱼ xᵢ."),
     "ex2.step_h_o.insert:eta": (
         "loop", "η applied twice to the hidden-to-output weights",
-        "The hidden-to-output weights get the learning rate twice, in the step added to "
+        "The hidden-to-output weights get the learning rate twice, in the term added to "
         "del_w_hidden_output and again in the update: η enters once, in the update (Wⱼ "
-        "moves by η × its accumulated step / n_records)."),
+        "moves by η × its accumulated sum / n_records; see *Where the learning rate "
+        "enters*)."),
     "ex2.step_i_h.insert:eta": (
         "loop", "η applied twice to the input-to-hidden weights",
-        "The input-to-hidden weights get the learning rate twice, in the step added to "
+        "The input-to-hidden weights get the learning rate twice, in the term added to "
         "del_w_input_hidden and again in the update: η enters once, in the update (wᵢⱼ "
-        "moves by η × its accumulated step / n_records)."),
+        "moves by η × its accumulated sum / n_records; see *Where the learning rate "
+        "enters*)."),
     "ex2.steps.insert:eta": (
         "loop", "η applied twice",
-        "The learning rate is applied twice, in the steps your loop accumulates and again in "
+        "The learning rate is applied twice, in the terms your loop adds up and again in "
         "the updates: η enters once, in the update (each weight moves by η × its "
-        "accumulated step / n_records)."),
+        "accumulated sum / n_records; see *Where the learning rate enters*)."),
 }
-LOOP_FORMULAS = ("Each record adds δᵒ aⱼ to the accumulated step of Wⱼ and δʰⱼ xᵢ to that "
-                 "of wᵢⱼ; after the loop over records, each weight moves by η × its "
-                 "accumulated step / n_records.")
+LOOP_FORMULAS = ("Each record adds its δᵒ aⱼ to del_w_hidden_output and its δʰⱼ xᵢ to "
+                 "del_w_input_hidden, without η; after the loop over records, each weight "
+                 "moves by η × its accumulated sum / n_records.")
 
 
 def _symbol(name) -> str:
@@ -254,4 +259,4 @@ def family_title_and_hint(key, example, members) -> tuple[str, str]:
 
 
 def training_unexplained() -> str:
-    return f"No single slip explains these results of your training. {LOOP_FORMULAS}"
+    return f"{messages.NO_TRAINING_CAUSE} {LOOP_FORMULAS}"

@@ -71,7 +71,7 @@ def test_an_observation_no_family_fits_is_said_plainly(runs):
     w1, w2, losses = observations[1][0]
     observations[1] = ((w1 * 1.01, w2, losses), observations[1][1])
     mistake = trajectories.training_mistake(observations)
-    assert mistake.name == "" and mistake.hint.startswith("No single slip explains")
+    assert mistake.name == "" and mistake.hint.startswith("No common mistake gives this training")
 
 
 def test_one_epoch_alone_can_leave_two_families_apart_only_with_more_runs(runs):
