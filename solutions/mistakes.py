@@ -1,11 +1,11 @@
-"""Common training mistakes, reproduced for diagnosis (instructors only).
-
-A name may carry a variant after a slash ("derivative_of_activation/hidden");
-the part before the slash is the catalogued mistake it shows.
+"""Common training mistakes, written as plain code (instructors only).
 
 ``train_with_mistake`` is the reference ``train_nn`` with one deliberate
-mistake switched on. The grader runs each on the same inputs as the student's
-function and names the mistake whose trajectory the student's matches.
+mistake switched on. The grader does not use it: the mistake finder
+(``autograder/core/diagnosis``) simulates every slip of its model of the
+computation. The tests use this independent code to check that simulation,
+mistake by mistake. A name may carry a variant after a slash
+("derivative_of_activation/hidden"); "…/both" makes the slip in both layers.
 """
 
 import numpy as np

@@ -66,7 +66,7 @@ def _one(name, description, cell, old, new):
     return Sample(name, description, (Mutation(cell, old, new),))
 
 
-#: One submission per catalogued mistake, named after it (see autograder.diagnose).
+#: One submission per mistake the course once listed by hand, named after it.
 MISTAKE_SAMPLES = (
     _one("ex1_sign_error", "Example 1: error = output - target", EX1_CELL,
          "error = target - output", "error = output - target"),
@@ -131,6 +131,43 @@ MISTAKE_SAMPLES = (
     _one("ex2_derivative_of_activation", "Example 2: f'(output) instead of f'(input)", EX2_CELL,
          "output_error_term = error * output * (1 - output)",
          "output_error_term = error * sigmoid_prime(output)"),
+)
+
+#: Slips nobody listed by hand: the mistake finder names them from its model.
+MODEL_SAMPLES = (
+    _one("ex1_learnrate_twice", "Example 1: the step multiplies by learnrate twice", EX1_CELL,
+         "delta_w_h_o = learnrate * output_error_term * hidden_layer_output",
+         "delta_w_h_o = learnrate * learnrate * output_error_term * hidden_layer_output"),
+    _one("ex1_typed_learnrate", "Example 1: the article's learning rate typed in", EX1_CELL,
+         "delta_w_i_h = learnrate * hidden_error_term * x[:, None]",
+         "delta_w_i_h = 0.5 * hidden_error_term * x[:, None]"),
+    _one("ex1_error_from_output_input", "Example 1: the error uses the output unit's input",
+         EX1_CELL, "error = target - output", "error = target - output_layer_in"),
+    _one("ex2_averaged_by_epochs", "Example 2: the updates divide by epochs", EX2_CELL,
+         "        weights_input_hidden += learnrate * del_w_input_hidden / n_records\n"
+         "        weights_hidden_output += learnrate * del_w_hidden_output / n_records",
+         "        weights_input_hidden += learnrate * del_w_input_hidden / epochs\n"
+         "        weights_hidden_output += learnrate * del_w_hidden_output / epochs"),
+    _one("ex2_update_inside_loop", "Example 2: the update lines inside the loop over records",
+         EX2_CELL,
+         "            del_w_input_hidden += hidden_error_term * x[:, None]\n\n"
+         "        # TODO: Update weights\n"
+         "        weights_input_hidden += learnrate * del_w_input_hidden / n_records\n"
+         "        weights_hidden_output += learnrate * del_w_hidden_output / n_records",
+         "            del_w_input_hidden += hidden_error_term * x[:, None]\n\n"
+         "            # TODO: Update weights\n"
+         "            weights_input_hidden += learnrate * del_w_input_hidden / n_records\n"
+         "            weights_hidden_output += learnrate * del_w_hidden_output / n_records"),
+    _one("ex2_loss_of_last_record", "Example 2: the loss from the last record's output", EX2_CELL,
+         "hidden_output = sigmoid(np.dot(features.values, weights_input_hidden))",
+         "hidden_output = sigmoid(np.dot(x, weights_input_hidden))"),
+)
+
+#: A wrong value that no single slip explains: said plainly, nothing named.
+UNEXPLAINED_SAMPLES = (
+    _one("ex1_unexplained", "Example 1: the hidden error scaled by a number from nowhere",
+         EX1_CELL, "hidden_error = np.dot(output_error_term, weights_hidden_output)",
+         "hidden_error = 3.1 * np.dot(output_error_term, weights_hidden_output)"),
 )
 
 #: Correct code written differently: full marks, no diagnosis.

@@ -91,7 +91,9 @@ class ItemResult:
         """Plain text: one line with the score and message, then diagnosis and hint."""
         text = f"[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
         if self.diagnosis:
-            text += f"\n        diagnosis: {self.diagnosis.replace('_', ' ')}"
+            from .diagnose import title  # the finder's catalogue, built only when needed
+
+            text += f"\n        diagnosis: {title(self.diagnosis)}"
         if self.hint:
             text += f"\n        hint: {self.hint}"
         return text
@@ -101,7 +103,9 @@ class ItemResult:
         parts = [f"**[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}** "
                  f"{self.message}"]
         if self.diagnosis:
-            parts.append(f"*Diagnosis:* {self.diagnosis.replace('_', ' ')}")
+            from .diagnose import title  # the finder's catalogue, built only when needed
+
+            parts.append(f"*Diagnosis:* {title(self.diagnosis)}")
         if self.hint:
             parts.append(f"*Hint:* {self.hint}")
         return "\n\n".join(parts)

@@ -91,7 +91,8 @@ def write_class(submitted_dir, release_nb, source_nb, samples=None, assignment=A
 
 
 CATALOGUE = "sample_submissions"
-CATALOGUE_NAMES = ("SAMPLES", "EXTRA_SAMPLES", "MISTAKE_SAMPLES", "EQUIVALENT_SAMPLES")
+CATALOGUE_NAMES = ("SAMPLES", "EXTRA_SAMPLES", "MISTAKE_SAMPLES", "MODEL_SAMPLES",
+                   "UNEXPLAINED_SAMPLES", "EQUIVALENT_SAMPLES")
 
 
 def load_catalogue(course_root=None):

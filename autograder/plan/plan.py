@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core import cases as case_gen
-from ..core import oracle
+from ..core import diagnose, oracle
 from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL, TRAINING_ATOL, TRAINING_RTOL
 from ..core.course import (
     EX1_INPUTS,
@@ -23,7 +23,6 @@ from ..core.course import (
     EX2_N_HIDDEN,
     EX2_SEED,
 )
-from ..core.expectations import training_variants
 from .cache import as_arrays, cache_key
 from .course_data import CourseData
 
@@ -51,7 +50,10 @@ class GradingPlan:
     ex2_first: tuple
     ex2_final: tuple
     ex2_cases: list
-    ex2_first_variants: dict = field(default_factory=dict)
+    #: What every candidate slip trains, on the first epoch and on the full run
+    #: (:func:`autograder.core.diagnose.predict`); ``None`` in a plan of inputs only.
+    ex2_first_variants: object = None
+    ex2_final_variants: object = None
     tolerances: Tolerances = field(default_factory=Tolerances)
 
     def harvest_spec(self) -> dict:
@@ -89,10 +91,30 @@ def final_training(expectations, data: CourseData, cache=None) -> tuple:
     return cache.training(key, lambda: expectations.train(*args))
 
 
+def final_predictions(data: CourseData, cache=None):
+    """What every candidate slip trains in the full run on the course data, without
+    the trainings that update after every record (too slow to walk 900 epochs of
+    records; their first epoch and the other data sets tell them apart). Like the
+    reference training it does not depend on the seed, and goes through ``cache``."""
+    args = (data.features, data.targets, EX2_EPOCHS, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
+    if cache is None:
+        return diagnose.predict(*args, sequential=False)
+    key = cache_key(finder=diagnose.fingerprint(), features=data.features, targets=data.targets,
+                    epochs=EX2_EPOCHS, learnrate=EX2_LEARNRATE, n_hidden=EX2_N_HIDDEN,
+                    seed=EX2_SEED)
+    outline = diagnose.predict(*args, train=False)
+    stored = cache.training(key, lambda: diagnose.predict(*args, sequential=False).arrays())
+    try:
+        return outline.with_arrays(stored)
+    except ValueError:
+        return diagnose.predict(*args, sequential=False)
+
+
 def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None,
-               cache=None) -> GradingPlan:
+               cache=None, predictions=True) -> GradingPlan:
     """Draw the other inputs with ``seed`` and compute every expected value
-    (the seed-independent full training through ``cache`` when one is given)."""
+    (the seed-independent full training through ``cache`` when one is given), and,
+    with ``predictions``, what every candidate slip trains on the same data."""
     rng = np.random.default_rng(seed)
     ex1_cases = [(case, tuple(expectations.backprop_step(**case.inputs)))
                  for case in case_gen.network_cases(rng)]
@@ -101,8 +123,10 @@ def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None,
         args = (case.features, case.targets, case.epochs, case.learnrate, case.n_hidden, case.seed)
         expected = expectations.train(*args)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
-        ex2_cases.append((case, tuple(expected), initial, training_variants(expectations, *args)))
+        ex2_cases.append((case, tuple(expected), initial,
+                          diagnose.predict(*args) if predictions else None))
     n_features = data.features.shape[1]
+    first_args = (data.features, data.targets, 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
     return GradingPlan(
         source=expectations.name,
         data=data,
@@ -113,8 +137,8 @@ def build_plan(expectations, data: CourseData, *, seed=None, tolerances=None,
                                            EX2_N_HIDDEN, EX2_SEED)),
         ex2_final=final_training(expectations, data, cache),
         ex2_cases=ex2_cases,
-        ex2_first_variants=training_variants(expectations, data.features, data.targets, 1,
-                                             EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED),
+        ex2_first_variants=diagnose.predict(*first_args) if predictions else None,
+        ex2_final_variants=final_predictions(data, cache) if predictions else None,
         tolerances=tolerances or Tolerances(),
     )
 
@@ -135,4 +159,4 @@ def inputs_only_plan(data: CourseData, *, seed) -> GradingPlan:
     """The plan for ``seed`` without its expected values: the inputs are drawn
     in milliseconds, where the full plan takes seconds. Its harvest spec is the
     full plan's, so the first submissions can run while the plan is built."""
-    return build_plan(_InputsOnly(), data, seed=seed)
+    return build_plan(_InputsOnly(), data, seed=seed, predictions=False)

@@ -2,7 +2,7 @@
 
 :class:`ReferenceExpectations` answers like
 :class:`~autograder.core.expectations.OracleExpectations`, from
-``solutions/reference.py`` and ``solutions/mistakes.py`` of the course folder
+``solutions/reference.py`` of the course folder
 (never installed, never released), loaded by :mod:`autograder.plan.loader`.
 """
 
@@ -28,10 +28,8 @@ class ReferenceExpectations:
 
     def __init__(self, solutions_dir):
         folder = Path(solutions_dir)
-        self.files = [folder / "reference.py", folder / "mistakes.py"]
+        self.files = [folder / "reference.py"]
         self.module = load_solution(folder, "reference")
-        self.mistakes = load_solution(folder, "mistakes") if self.files[1].is_file() else None
-        self.training_mistakes = tuple(self.mistakes.MISTAKES) if self.mistakes else ()
 
     def fingerprint(self) -> str:
         """sha256 of the solution files: what a cached expected value depends on."""
@@ -41,11 +39,6 @@ class ReferenceExpectations:
             if path.is_file():
                 digest.update(path.read_bytes())
         return digest.hexdigest()
-
-    def train_variant(self, mistake, features, targets, epochs, learnrate, n_hidden, seed):
-        frame, series = _frame(features, targets)
-        return self.mistakes.train_with_mistake(frame, series, epochs, learnrate, n_hidden=n_hidden,
-                                                seed=seed, mistake=mistake)
 
     def backprop_step(self, **inputs):
         return self.module.backprop_step(**inputs)

@@ -8,10 +8,9 @@ computed as a "result" is trusted; only the values it handed over are.
 
 import numpy as np
 
-from ..core import checks, oracle
+from ..core import checks, diagnose, oracle
 from ..core.checks import training_run
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
-from ..core.diagnose import CATALOGUE
 from ..core.results import GradedSubmission, ItemResult, Status
 from ..core.values import Unavailable
 
@@ -34,6 +33,15 @@ def _pair(values):
     return values if isinstance(values, Unavailable) else values[:2]
 
 
+def training_mistake(plan, first, final, cases, tol):
+    """What the finder makes of the student's trainings (``None`` without predictions)."""
+    if plan.ex2_first_variants is None:
+        return None
+    observations = [(first, plan.ex2_first_variants), (final, plan.ex2_final_variants)]
+    observations += [(got, entry[3]) for got, entry in zip(cases, plan.ex2_cases)]
+    return diagnose.training_mistake(observations, **tol)
+
+
 def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     """All items of one submission, in the course's order."""
     tol = plan.tolerances
@@ -44,40 +52,50 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     got = {name: payload.value(f"ex1.{name}") for name in EX1_QUANTITIES}
     expected = dict(zip(EX1_QUANTITIES, plan.ex1_article))
     forward = oracle.forward(**EX1_INPUTS)
+    case_values = [payload.values(f"ex1_case{index}", EX1_QUANTITIES)
+                   for index in range(len(plan.ex1_cases))]
+    # The slips are found on every network the function was called on.
+    evidence = diagnose.StepEvidence.article(
+        got, [(case.inputs, values) for (case, _), values in zip(plan.ex1_cases, case_values)],
+        **ex1)
     for name in EX1_QUANTITIES:
         results[f"ex1_{name}"] = checks.ex1_in_context(name, got, expected, forward,
-                                                       carry_forward=carry_forward, **ex1)
+                                                       carry_forward=carry_forward,
+                                                       evidence=evidence, **ex1)
 
-    cases = [(case.label, payload.values(f"ex1_case{index}", EX1_QUANTITIES), expected,
-              oracle.forward(**case.inputs))
-             for index, (case, expected) in enumerate(plan.ex1_cases)]
+    cases = [(case.label, values, expected, oracle.forward(**case.inputs))
+             for (case, expected), values in zip(plan.ex1_cases, case_values)]
     article_ok = all(results[f"ex1_{name}"].status == Status.CORRECT for name in EX1_QUANTITIES)
     results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES,
-                                                          article_ok=article_ok, **ex1)
+                                                          article_ok=article_ok,
+                                                          evidence=evidence, **ex1)
 
-    data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial,
-                   variants)
-                  for index, (case, expected, initial, variants) in enumerate(plan.ex2_cases)]
+    data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial)
+                  for index, (case, expected, initial, _) in enumerate(plan.ex2_cases)]
     first = payload.values("ex2_first", WEIGHTS)
     final = payload.values("ex2_final", WEIGHTS)
+    untrained = not isinstance(final, Unavailable) and checks.unchanged(final[:2],
+                                                                        plan.ex2_initial)
+    # One finding for the whole training, from everything it produced.
+    mistake = training_mistake(plan, first, checks.NEVER_TRAINED if untrained else final,
+                               [case[1] for case in data_cases], training)
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
-        plan.ex2_initial, plan.ex2_first_variants, **training)
+        plan.ex2_initial, mistake=mistake, **training)
     results["ex2_other_data"] = checks.ex2_other_data(
-        data_cases, article_ok=results["ex2_first_epoch"].status == Status.CORRECT, **training)
-    # A mistake seen on the first epoch or the other data explains the later items too.
-    known = next((r for r in (results["ex2_first_epoch"], results["ex2_other_data"])
-                  if r.diagnosis), None)
-    mistake = CATALOGUE[known.diagnosis] if known is not None else None
+        data_cases, article_ok=results["ex2_first_epoch"].status == Status.CORRECT,
+        mistake=mistake, **training)
     results["ex2_final_weights"] = checks.ex2_weights(
         "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
         plan.ex2_initial, mistake=mistake, **training)
     losses = final if isinstance(final, Unavailable) else final[2]
-    if not isinstance(final, Unavailable) and checks.unchanged(final[:2], plan.ex2_initial):
+    if untrained:
         final = losses = checks.NEVER_TRAINED
-    # The losses and the accuracy count only for what one training produced.
-    problem = training_run.run_problem(final, first, plan.data.features, plan.data.targets,
-                                       training)
+    # The losses and the accuracy count only for what one training produced; a training
+    # one named slip reproduces on every run is one (wrong) training, and is judged as such.
+    explained = mistake is not None and bool(mistake.name)
+    problem = None if explained else training_run.run_problem(
+        final, first, plan.data.features, plan.data.targets, training)
     if problem and training_run.judges_losses(losses, len(plan.ex2_final[2])):
         results["ex2_loss"] = training_run.losses_not_trained(problem)
     else:

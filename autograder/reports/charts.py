@@ -1,6 +1,7 @@
 """The class report's charts, drawn on bare matplotlib figures (no pyplot state)."""
 
 import io
+import textwrap
 
 from ..core.course import ITEMS, TOTAL_POINTS
 from ..core.diagnose import CATALOGUE
@@ -64,9 +65,11 @@ def success_png(rates: dict, seen=None) -> bytes:
 
 
 def mistakes_png(mistakes: dict, seen=None) -> bytes:
+    """The most frequent mistakes, each by its one name (example and quantity included)."""
     def draw(ax):
         top = list(mistakes.items())[:10]
-        names = [CATALOGUE[k].title if k in CATALOGUE else k for k, _ in top]
+        names = [textwrap.fill(CATALOGUE[k].title if k in CATALOGUE else k, 42)
+                 for k, _ in top]
         counts = [len(v) for _, v in top]
         ax.barh(names[::-1], counts[::-1], color="#a31515")
         ax.set_xlabel("students")

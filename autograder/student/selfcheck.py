@@ -23,8 +23,9 @@ import numpy as np
 
 from ..constants import GRADING_ENV
 from ..core import cases as case_gen
-from ..core import checks, oracle
-from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL
+from ..core import checks, diagnose, oracle
+from ..core.checks.common import diagnosed
+from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL, TRAINING_ATOL, TRAINING_RTOL
 from ..core.course import (
     EX1_INPUTS,
     EX1_KNOWN,
@@ -34,7 +35,7 @@ from ..core.course import (
     EX2_N_HIDDEN,
     EX2_SEED,
 )
-from ..core.expectations import OracleExpectations, training_variants
+from ..core.expectations import OracleExpectations
 from ..core.results import Status
 from ..core.values import Unavailable
 
@@ -127,11 +128,20 @@ def _notebook_values(name, value):
     return got
 
 
+def _step_evidence(got, backprop_step, cases):
+    """What the finder needs: the article's values and the function on ``cases``."""
+    calls = [(case.inputs, as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES)))
+             for case in cases]
+    return diagnose.StepEvidence.article(got, calls, rtol=RTOL, atol=ATOL)
+
+
 @_skip_when_grading
 def ex1_quantity(name, value):
     got = _notebook_values(name, value)
+    cases = case_gen.network_cases(np.random.default_rng())
+    evidence = _step_evidence(got, _notebook_globals().get("backprop_step"), cases)
     show(checks.ex1_in_context(name, got, EX1_KNOWN, oracle.forward(**EX1_INPUTS),
-                               rtol=RTOL, atol=ATOL))
+                               evidence=evidence, rtol=RTOL, atol=ATOL))
 
 
 def _article_ok() -> bool:
@@ -148,11 +158,16 @@ def _article_ok() -> bool:
 def ex1_other_inputs(backprop_step, seed=None):
     rng = np.random.default_rng(seed)
     cases = []
-    for case in case_gen.network_cases(rng):
+    drawn = case_gen.network_cases(rng)
+    for case in drawn:
         got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
         cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs),
                       oracle.forward(**case.inputs)))
+    article = as_tuple(call(backprop_step, **EX1_INPUTS), len(EX1_QUANTITIES))
+    article = {} if isinstance(article, Unavailable) else dict(zip(EX1_QUANTITIES, article))
+    evidence = _step_evidence(article, backprop_step, drawn)
     show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, article_ok=_article_ok(),
+                                 evidence=evidence,
                                  rtol=FD_RTOL, atol=FD_ATOL))
 
 
@@ -169,6 +184,22 @@ def expected_training(features, targets, epochs=EX2_EPOCHS):
     return _oracle_training(features.tobytes(), targets.tobytes(), features.shape, epochs)
 
 
+@functools.lru_cache(maxsize=4)
+def _slip_trainings(features_bytes, targets_bytes, shape, epochs):
+    features = np.frombuffer(features_bytes).reshape(shape)
+    return diagnose.predict(features, np.frombuffer(targets_bytes), epochs, EX2_LEARNRATE,
+                            EX2_N_HIDDEN, EX2_SEED, sequential=epochs == 1)
+
+
+def _training_mistake(got, features, targets, epochs):
+    """The finder's reading of one training of the notebook's data (public: the model)."""
+    features = np.ascontiguousarray(features, dtype=np.float64)
+    targets = np.ascontiguousarray(targets, dtype=np.float64)
+    predictions = _slip_trainings(features.tobytes(), targets.tobytes(), features.shape, epochs)
+    return diagnose.training_mistake([(got, predictions)], rtol=TRAINING_RTOL,
+                                     atol=TRAINING_ATOL)
+
+
 def _initial(features):
     return oracle.initial_weights(np.shape(features)[1], EX2_N_HIDDEN, EX2_SEED)
 
@@ -176,12 +207,11 @@ def _initial(features):
 def _first_epoch(train_nn, features, targets):
     got = as_tuple(call(train_nn, features, targets, 1, EX2_LEARNRATE,
                         n_hidden=EX2_N_HIDDEN, seed=EX2_SEED), 3)
+    mistake = _training_mistake(got, features, targets, 1)
     got = got if isinstance(got, Unavailable) else got[:2]
     expected = expected_training(features, targets, 1)[:2]
-    variants = training_variants(_ORACLE, np.asarray(features, float), np.asarray(targets, float),
-                                 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
     return checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
-                              _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL)
+                              _initial(features), mistake=mistake, rtol=FD_RTOL, atol=FD_ATOL)
 
 
 @_skip_when_grading
@@ -192,15 +222,22 @@ def ex2_first_epoch(train_nn, features, targets):
 @_skip_when_grading
 def ex2_final_weights(weights_input_hidden, weights_hidden_output, features, targets):
     expected = expected_training(features, targets)[:2]
-    show(checks.ex2_weights("ex2_final_weights", "after training",
-                            (weights_input_hidden, weights_hidden_output), expected,
-                            _initial(features), rtol=FD_RTOL, atol=FD_ATOL))
+    got = (weights_input_hidden, weights_hidden_output)
+    result = checks.ex2_weights("ex2_final_weights", "after training", got, expected,
+                                _initial(features), rtol=FD_RTOL, atol=FD_ATOL)
+    if result.status in (Status.INCORRECT, Status.PARTIAL):
+        result = diagnosed(result, _training_mistake(got, features, targets, EX2_EPOCHS))
+    show(result)
 
 
 @_skip_when_grading
 def ex2_loss(losses, features, targets):
     expected = expected_training(features, targets)[2]
-    show(checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL))
+    result = checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL)
+    if result.status in (Status.INCORRECT, Status.PARTIAL):
+        result = diagnosed(result, _training_mistake((None, None, losses), features, targets,
+                                                     EX2_EPOCHS))
+    show(result)
 
 
 @_skip_when_grading
@@ -226,16 +263,18 @@ def ex2_other_data(train_nn, features=None, targets=None, seed=None):
                   and _first_epoch(train_nn, features, targets).status == Status.CORRECT)
 
     rng = np.random.default_rng(seed)
-    cases = []
+    cases, observations = [], []
     for case in case_gen.data_cases(rng):
         features = pd.DataFrame(case.features)
         targets = pd.Series(case.targets, index=features.index)
         got = as_tuple(call(train_nn, features, targets, case.epochs, case.learnrate,
                             n_hidden=case.n_hidden, seed=case.seed), 3)
-        expected = _ORACLE.train(case.features, case.targets, case.epochs, case.learnrate,
-                                 case.n_hidden, case.seed)
+        args = (case.features, case.targets, case.epochs, case.learnrate, case.n_hidden,
+                case.seed)
+        expected = _ORACLE.train(*args)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
-        variants = training_variants(_ORACLE, case.features, case.targets, case.epochs,
-                                     case.learnrate, case.n_hidden, case.seed)
-        cases.append((case.label, got, expected, initial, variants))
-    show(checks.ex2_other_data(cases, article_ok=article_ok, rtol=FD_RTOL, atol=FD_ATOL))
+        cases.append((case.label, got, expected, initial))
+        observations.append((got, diagnose.predict(*args)))
+    mistake = diagnose.training_mistake(observations, rtol=TRAINING_RTOL, atol=TRAINING_ATOL)
+    show(checks.ex2_other_data(cases, article_ok=article_ok, mistake=mistake, rtol=FD_RTOL,
+                               atol=FD_ATOL))

@@ -1,78 +1,61 @@
-"""Diagnosis on synthetic values: named mistakes, error carried forward, training variants."""
+"""What the checks ask of the mistake finder: its catalogue, names, method marks."""
 
 import numpy as np
-import pytest
 
-from autograder.core import diagnose, oracle
-from autograder.core.compare import ATOL, RTOL
+from autograder.core import cases as case_gen
+from autograder.core import diagnose
 from autograder.core.course import EX1_INPUTS, EX1_KNOWN, EX1_QUANTITIES
+from autograder.core.diagnosis.evaluation import network, step_values
 from autograder.core.values import Unavailable
 
-FORWARD = oracle.forward(**EX1_INPUTS)
-TOL = {"rtol": RTOL, "atol": ATOL}
 KNOWN = {name: np.asarray(value, dtype=float) for name, value in EX1_KNOWN.items()}
 
 
-def with_(**changes):
-    got = dict(KNOWN)
-    got.update(changes)
-    return got
+def step_of(**inputs):
+    ns = step_values(network(**inputs))
+    return tuple(ns[q] for q in EX1_QUANTITIES)
+
+
+def evidence(got, function=step_of):
+    cases = case_gen.network_cases(np.random.default_rng(2))
+    return diagnose.StepEvidence.article(got, [(c.inputs, function(**c.inputs)) for c in cases])
+
+
+def test_the_catalogue_holds_every_family_of_both_examples_by_key():
+    assert len(diagnose.CATALOGUE) > 100
+    assert {"ex1.error.sign", "ex1.delta_w_i_h.no_column", "ex2.updates.drop:inv_n",
+            "ex2.error.sign", "ex2.loop.update_every_record", "ex2.loss.half"} <= \
+        set(diagnose.CATALOGUE)
+    assert diagnose.CATALOGUE.get("not a mistake") is None
+
+
+def test_title_is_the_one_name_and_falls_back_to_the_key():
+    assert diagnose.title("ex2.updates.drop:inv_n") == \
+        "Example 2, both weight updates: 1/n_records left out"
+    assert diagnose.title("sign_error") == "sign_error"
 
 
 def test_a_right_value_is_never_diagnosed():
-    for name in EX1_QUANTITIES:
-        assert diagnose.ex1_mistake(name, with_(), KNOWN, FORWARD, TOL) is None
+    found = evidence(dict(KNOWN))
+    assert diagnose.ex1_function_mistake(found) is None
 
 
-@pytest.mark.parametrize("quantity, value, mistake", [
-    ("hidden_error", KNOWN["hidden_error"] * KNOWN["error"] / KNOWN["output_error_term"],
-     "hidden_error_from_error"),
-    ("delta_w_h_o", KNOWN["delta_w_h_o"] * FORWARD["hidden_input"] / FORWARD["hidden_activation"],
-     "delta_uses_hidden_input"),
-    ("delta_w_i_h", KNOWN["delta_w_i_h"].T, "transposed_delta"),
-    ("delta_w_i_h", KNOWN["hidden_error_term"] * 0.05, "x_not_column"),
-    ("hidden_error_term", KNOWN["hidden_error"] * oracle.sigmoid_slope(FORWARD["hidden_activation"]),
-     "derivative_of_activation"),
-])
-def test_each_signature_names_its_mistake(quantity, value, mistake):
-    found = diagnose.ex1_mistake(quantity, with_(**{quantity: value}), KNOWN, FORWARD, TOL)
-    assert found is diagnose.CATALOGUE[mistake]
+def test_carried_forward_asks_the_evidence_of_every_network():
+    def flipped(**inputs):
+        return tuple(-np.asarray(v) for v in step_of(**inputs))
+    got = dict(zip(EX1_QUANTITIES, flipped(**EX1_INPUTS)))
+    assert diagnose.carried_forward("output_error_term", evidence(got, flipped))
+    assert not diagnose.carried_forward("output_error_term", diagnose.StepEvidence.article(got))
+    assert not diagnose.carried_forward("error", evidence(got, flipped))   # nothing upstream
+    assert diagnose.ex1_mistake("error", evidence(got, flipped)).name == "ex1.error.sign"
 
 
-def test_an_unexplained_wrong_value_is_not_named():
-    found = diagnose.ex1_mistake("hidden_error", with_(hidden_error=KNOWN["hidden_error"] * 3.1),
-                                 KNOWN, FORWARD, TOL)
-    assert found is None
+def test_an_unavailable_call_is_no_evidence_against_a_slip():
+    got = dict(KNOWN, delta_w_h_o=KNOWN["delta_w_h_o"] * 2)
+    found = diagnose.StepEvidence.article(got, [(EX1_INPUTS, Unavailable("raised KeyError"))])
+    assert diagnose.ex1_mistake("delta_w_h_o", found).name == "ex1.delta_w_h_o.drop:eta"
 
 
-def test_a_broadcasting_error_names_the_missing_column():
-    got = with_(delta_w_i_h=Unavailable("could not be computed: operands could not be broadcast"))
-    assert diagnose.ex1_mistake("delta_w_i_h", got, KNOWN, FORWARD, TOL).name == "x_not_column"
-
-
-def test_carried_forward_scales_each_quantity_by_its_upstream():
-    got = with_(error=KNOWN["error"] * 2, hidden_error_term=KNOWN["hidden_error_term"] * [3, -1])
-    assert np.allclose(diagnose.carried_forward("output_error_term", got, KNOWN),
-                       KNOWN["output_error_term"] * 2)
-    assert np.allclose(diagnose.carried_forward("delta_w_i_h", got, KNOWN),
-                       KNOWN["delta_w_i_h"] * [3, -1])
-    assert diagnose.carried_forward("error", got, KNOWN) is None  # nothing upstream
-    assert diagnose.carried_forward("hidden_error", with_(output_error_term="x"), KNOWN) is None
-
-
-def test_training_results_are_matched_against_the_variants():
-    variants = {"no_learnrate": (np.ones(2), np.zeros(3)), "no_averaging": (np.ones(2) * 2,
-                                                                              np.zeros(3))}
-    tol = {"rtol": 1e-6, "atol": 1e-9}
-    assert diagnose.training_mistake((np.ones(2) * 2, np.zeros(3)), variants, tol).name == \
-        "no_averaging"
-    assert diagnose.training_mistake((np.ones(2) * 5, np.zeros(3)), variants, tol) is None
-    assert diagnose.training_mistake(Unavailable("raised"), variants, tol) is None
-    named = {"derivative_of_activation/hidden": variants["no_learnrate"]}
-    assert diagnose.training_mistake((np.ones(2), np.zeros(3)), named, tol).name == \
-        "derivative_of_activation"
-
-
-def test_every_catalogued_mistake_has_a_title_and_a_hint():
-    for name, mistake in diagnose.CATALOGUE.items():
-        assert mistake.name == name and mistake.title and mistake.hint
+def test_the_fingerprint_follows_the_finders_code():
+    assert len(diagnose.fingerprint()) == 64
+    assert diagnose.fingerprint() == diagnose.fingerprint()

@@ -47,7 +47,10 @@ def test_a_mistake_is_named(student_folder, release_nb, source_nb):
     result = _backprop("check", "backprop.ipynb", "--json", cwd=student_folder)
     assert result.returncode == 1
     graded = json.loads(result.stdout)
-    assert "no_averaging" in {r["diagnosis"] for r in graded["items"]}
+    assert "ex2.updates.drop:inv_n" in {r["diagnosis"] for r in graded["items"]}
+    # the one name, as backprop check prints it
+    plain = _backprop("check", "backprop.ipynb", cwd=student_folder).stdout
+    assert "diagnosis: Example 2, both weight updates: 1/n_records left out" in plain
 
 
 def test_usage_and_file_errors_exit_2(student_folder, tmp_path):

@@ -18,7 +18,7 @@ from tests.support import SOLUTIONS_DIR
 
 @pytest.fixture(scope="module")
 def plan(course_data):
-    return build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=5)
+    return build_plan(ReferenceExpectations(SOLUTIONS_DIR), course_data, seed=5, predictions=False)
 
 
 def _entry(value):
@@ -27,9 +27,13 @@ def _entry(value):
 
 
 def _payload_with_wrong_error(plan):
-    """`error` three times too big, every later quantity correct *for that error*."""
+    """`error` three times too big, every later quantity correct *for that error*, on the
+    article's network and on the others."""
     raw = {f"ex1.{name}": _entry(np.asarray(value) * 3)
            for name, value in zip(EX1_QUANTITIES, plan.ex1_article)}
+    for index, (_, expected) in enumerate(plan.ex1_cases):
+        raw.update({f"ex1_case{index}.{name}": _entry(np.asarray(value) * 3)
+                    for name, value in zip(EX1_QUANTITIES, expected)})
     return Execution(payload=raw)
 
 

@@ -121,8 +121,17 @@ def test_a_cached_plan_equals_a_fresh_one(tmp_path, course_data):
         np.testing.assert_array_equal(a, c)
     assert fresh.harvest_spec() == stored.harvest_spec() != reused.harvest_spec()
 
+    # The finder's simulation of every slip is cached too, and equals a fresh one.
+    for plan in (stored, reused):
+        for a, b in zip(fresh.ex2_final_variants.arrays(), plan.ex2_final_variants.arrays()):
+            np.testing.assert_array_equal(a, b)
+        assert plan.ex2_final_variants.keys == fresh.ex2_final_variants.keys
+        assert plan.ex2_final_variants.raised == fresh.ex2_final_variants.raised
+    entries = len(list((tmp_path / "cache").glob("training-*.npz")))
+    assert entries == 2   # the reference training and the finder's
+
     # A changed reference solution is never answered from the old entry.
     with open(solutions / "reference.py", "a", encoding="utf-8") as handle:
         handle.write("\n# edited\n")
     build_plan(CountingReference(solutions), course_data, seed=4, cache=cache)
-    assert len(list((tmp_path / "cache").glob("training-*.npz"))) == 2
+    assert len(list((tmp_path / "cache").glob("training-*.npz"))) == entries + 1

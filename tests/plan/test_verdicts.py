@@ -58,16 +58,55 @@ def test_nothing_handed_over_scores_zero_and_says_why(plan):
     assert all("crashed" in r.message for r in results), [r.message for r in results]
 
 
-def test_a_flipped_error_is_named_and_the_later_steps_carry_forward(plan):
+def flipped_raw(plan, networks=None) -> dict:
+    """Every quantity negated, as a flipped `error` makes them, on ``networks`` (the
+    article's and the other networks' indices; default all of them)."""
     raw = correct_raw(plan)
     for name, value in zip(EX1_QUANTITIES, plan.ex1_article):
         raw[f"ex1.{name}"] = entry(-np.asarray(value))
+    for index, (_, expected) in enumerate(plan.ex1_cases):
+        if networks is None or index in networks:
+            raw.update({f"ex1_case{index}.{n}": entry(-np.asarray(v))
+                        for n, v in zip(EX1_QUANTITIES, expected)})
+    return raw
+
+
+def test_a_flipped_error_is_named_and_the_later_steps_carry_forward(plan):
+    raw = flipped_raw(plan)
     results = by_id(verdicts.grade(Payload(raw), plan))
-    assert results["ex1_error"].score == 0 and results["ex1_error"].diagnosis == "sign_error"
+    assert results["ex1_error"].score == 0
+    assert results["ex1_error"].diagnosis == "ex1.error.sign"
+    assert results["ex1_other_inputs"].diagnosis == "ex1.error.sign"   # the same name
     for name in EX1_QUANTITIES[1:]:
         assert results[f"ex1_{name}"].status == Status.CARRIED_FORWARD
     without = by_id(verdicts.grade(Payload(raw), plan, carry_forward=False))
     assert all(without[f"ex1_{name}"].score == 0 for name in EX1_QUANTITIES)
+
+
+def test_method_marks_need_the_relation_on_another_network(plan):
+    """The article's values alone, however consistent, earn no method marks."""
+    raw = flipped_raw(plan)
+    for index in range(len(plan.ex1_cases)):
+        for key in [k for k in raw if k.startswith(f"ex1_case{index}.")]:
+            del raw[key]
+        raw[f"ex1_case{index}"] = {"kind": "error", "message": "KeyError: 'w'"}
+    results = by_id(verdicts.grade(Payload(raw), plan))
+    assert all(results[f"ex1_{name}"].score == 0 for name in EX1_QUANTITIES)
+    one_more = flipped_raw(plan)
+    for index in (0, 2):
+        for key in [k for k in one_more if k.startswith(f"ex1_case{index}.")]:
+            del one_more[key]
+        one_more[f"ex1_case{index}"] = {"kind": "error", "message": "KeyError: 'w'"}
+    results = by_id(verdicts.grade(Payload(one_more), plan))
+    assert results["ex1_hidden_error_term"].status == Status.CARRIED_FORWARD
+
+
+def test_zeros_of_the_right_shapes_earn_nothing(plan):
+    raw = {key: entry(np.zeros(value["shape"])) for key, value in correct_raw(plan).items()
+           if key.startswith("ex1")}
+    results = by_id(verdicts.grade(Payload(raw), plan))
+    assert sum(results[f"ex1_{name}"].score for name in EX1_QUANTITIES) == 0
+    assert results["ex1_other_inputs"].score == 0
 
 
 def test_a_function_that_returns_the_wrong_count_fails_its_item_only(plan):
@@ -91,16 +130,40 @@ def test_weights_left_at_their_start_are_not_attempted(plan):
         assert results[grade_id].status == Status.NOT_ATTEMPTED, results[grade_id]
 
 
-def test_a_training_mistake_seen_on_the_first_epoch_explains_the_final_weights(plan):
+def slipped_raw(plan, key) -> dict:
+    """The payload of a training whose slip is the family ``key``, on every run."""
     raw = correct_raw(plan)
-    variant = plan.ex2_first_variants["no_learnrate"]
-    raw.update({f"ex2_first.{n}": entry(v) for n, v in zip(WEIGHTS, variant)})
+    runs = [("ex2_first", plan.ex2_first_variants), ("ex2_final", plan.ex2_final_variants)]
+    runs += [(f"ex2_case{i}", entry[3]) for i, entry in enumerate(plan.ex2_cases)]
+    for prefix, predictions in runs:
+        k = predictions.keys.index(key)
+        raw.update({f"{prefix}.{n}": entry(v[k])
+                    for n, v in zip(WEIGHTS, predictions.arrays()[:3])})
+    return raw
+
+
+def test_a_training_mistake_is_named_on_every_item_it_costs(plan):
+    results = by_id(verdicts.grade(Payload(slipped_raw(plan, "ex2.updates.drop:eta")), plan))
+    for grade_id in ("ex2_first_epoch", "ex2_final_weights", "ex2_loss", "ex2_other_data"):
+        assert results[grade_id].diagnosis == "ex2.updates.drop:eta", grade_id
+        assert "leaves out the learning rate" in results[grade_id].hint
+    assert results["ex2_final_weights"].score == 0
+
+
+def test_final_weights_that_fit_no_slip_leave_the_training_unnamed(plan):
+    raw = slipped_raw(plan, "ex2.updates.drop:eta")
     final = [np.asarray(w) * 1.5 for w in plan.ex2_final[:2]]
     raw.update({f"ex2_final.{n}": entry(v) for n, v in zip(WEIGHTS[:2], final)})
     results = by_id(verdicts.grade(Payload(raw), plan))
-    assert results["ex2_first_epoch"].diagnosis == "no_learnrate"
-    assert results["ex2_final_weights"].diagnosis == "no_learnrate"
-    assert results["ex2_final_weights"].score == 0
+    assert not any(r.diagnosis for r in results.values())
+    assert results["ex2_first_epoch"].hint.startswith("No common mistake gives this training")
+
+
+def test_a_loop_slip_the_first_epoch_cannot_see_is_named_from_the_longer_runs(plan):
+    results = by_id(verdicts.grade(Payload(slipped_raw(plan, "ex2.loop.accumulators_not_reset")),
+                                   plan))
+    assert results["ex2_first_epoch"].passed and not results["ex2_first_epoch"].diagnosis
+    assert results["ex2_final_weights"].diagnosis == "ex2.loop.accumulators_not_reset"
 
 
 def test_judge_keeps_the_runs_events_and_the_notebook(plan):
@@ -149,4 +212,15 @@ def test_a_consistent_wrong_training_keeps_its_loss_and_accuracy_points(plan):
     results = by_id(verdicts.grade(Payload(raw), plan))
     assert results["ex2_final_weights"].score == 0
     assert "not the losses" not in results["ex2_loss"].message
+    assert "not credited" not in results["ex2_accuracy"].message
+
+
+@pytest.mark.parametrize("key", ["ex2.loss.last_record_vs_all", "ex2.updates.swap:inv_n>inv_epochs"])
+def test_an_honest_slip_that_breaks_a_relation_is_judged_as_a_training(plan, key):
+    """A slip in the loss, or one that depends on the number of epochs, gives results that
+    break a relation between the runs; one named slip reproducing every run shows that they
+    are one training's, so the losses are judged as losses and keep the slip's name."""
+    results = by_id(verdicts.grade(Payload(slipped_raw(plan, key)), plan))
+    loss = results["ex2_loss"]
+    assert "not the losses" not in loss.message and loss.diagnosis == key, loss
     assert "not credited" not in results["ex2_accuracy"].message

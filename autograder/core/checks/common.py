@@ -21,10 +21,13 @@ def unavailable(item, name, value: Unavailable) -> ItemResult:
 
 
 def diagnosed(result: ItemResult, mistake) -> ItemResult:
-    """``result`` with ``mistake``'s name and hint, when it lost points."""
+    """``result`` with ``mistake``'s name and hint, when it lost points. A mistake
+    without a name (no single slip explains the value) brings its hint only."""
     if mistake is not None and not result.passed:
-        result.diagnosis = mistake.name
-        result.hint = mistake.hint
+        if mistake.name:
+            result.diagnosis = mistake.name
+        if mistake.hint:
+            result.hint = mistake.hint
     return result
 
 

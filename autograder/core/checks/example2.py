@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import compare as cmp
-from .. import diagnose, messages
+from .. import messages
 from ..course import EX2_ACCURACY_THRESHOLD, ITEMS_BY_ID
 from ..results import ItemResult, Status
 from ..values import Unavailable
@@ -28,14 +28,16 @@ def unchanged(got, initial):
 TRAINING_HINT = messages.NO_TRAINING_CAUSE
 
 
-def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
+def ex2_weights(grade_id: str, when: str, got, expected, initial,
                 *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL, mistake=None) -> ItemResult:
     """The trained weights ``(weights_input_hidden, weights_hidden_output)``.
 
     ``got`` is the pair the student produced, or an :class:`Unavailable`.
     ``initial`` is the pair drawn with the pinned seed, to recognise a loop
     that never moves the weights. ``when`` is kept for callers; the messages
-    are chosen by ``grade_id`` (:mod:`autograder.core.messages`).
+    are chosen by ``grade_id`` (:mod:`autograder.core.messages`). ``mistake`` is
+    what the finder made of the student's training
+    (:func:`~autograder.core.diagnose.training_mistake`).
     """
     item = ITEMS_BY_ID[grade_id]
     if isinstance(got, Unavailable):
@@ -51,9 +53,6 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
                           messages.WEIGHTS_CORRECT[grade_id])
     wrong = [messages.describe(name, outcome) for name, outcome in zip(WEIGHT_NAMES, outcomes)
              if not outcome.ok]
-    if variants:
-        pairs = {name: trajectory[:2] for name, trajectory in variants.items()}
-        mistake = diagnose.training_mistake(got, pairs, dict(rtol=rtol, atol=atol)) or mistake
     return diagnosed(ItemResult(item.grade_id, item.points * good / 2, item.points,
                                  Status.PARTIAL if good else Status.INCORRECT,
                                  messages.WRONG_WEIGHTS[grade_id].format(
@@ -139,23 +138,25 @@ def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> It
 
 
 def ex2_other_data(cases, *, article_ok=None, rtol=cmp.TRAINING_RTOL,
-                   atol=cmp.TRAINING_ATOL) -> ItemResult:
-    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial, variants)]``.
+                   atol=cmp.TRAINING_ATOL, mistake=None) -> ItemResult:
+    """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial)]``.
 
-    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``variants`` maps
-    a catalogued mistake to the triple that mistake produces on the same data.
-    ``article_ok`` says whether the first epoch on the course data is right:
-    only then can "use your parameters" be the cause of a failure.
+    ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``mistake`` is
+    what the finder made of the student's training. ``article_ok`` says whether
+    the first epoch on the course data is right: only then can "use your
+    parameters" be the cause of a failure.
     """
     tol = dict(rtol=rtol, atol=atol)
-    tally = CaseTally("train_nn", "other data sets")
-    for label, got, expected, initial, variants in cases:
+    if article_ok and mistake is not None and not mistake.name:
+        mistake = None   # right on the course data: the hint about the parameters fits
+    tally = CaseTally("train_nn", "other data sets", mistake=mistake)
+    for label, got, expected, initial in cases:
         if isinstance(got, Unavailable):
             tally.unavailable(label, got)
         elif unchanged(got[:2], initial):
             tally.untouched(label, "the weights never move")
-        elif tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol) is not None:
-            tally.mistake = tally.mistake or diagnose.training_mistake(got, variants or {}, tol)
+        else:
+            tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol)
     item = ITEMS_BY_ID["ex2_other_data"]
     hint = (messages.USE_PARAMETERS if article_ok else messages.FIX_ARTICLE_FIRST)[item.grade_id]
     return tally.result(item, hint, messages.START[item.grade_id])
