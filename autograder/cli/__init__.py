@@ -40,7 +40,9 @@ def _grade(args):
 
     code, report = run_grade(args.assignment, course=args.course, workers=args.workers,
                              scheduler=args.scheduler, force=args.force, students=args.student,
-                             require_sandbox=args.require_sandbox)
+                             require_sandbox=args.require_sandbox,
+                             tls_ca_file=args.tls_ca_file, tls_cert=args.tls_cert,
+                             tls_key=args.tls_key)
     if report is not None:
         _write_class_report(report.course, args.assignment)
     return code
@@ -81,11 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("assignment", nargs="?", default=ASSIGNMENT)
     grade.add_argument("--course", help="course folder (default: found from the current folder)")
     grade.add_argument("--workers", type=int, help="parallel submissions (default: CPU count)")
-    grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
+    grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tls://HOST:8786")
+    grade.add_argument("--tls-ca-file", help="with a tls:// scheduler: the CA certificate "
+                       "that signed the scheduler's and workers' certificates")
+    grade.add_argument("--tls-cert", help="with a tls:// scheduler: this client's certificate")
+    grade.add_argument("--tls-key", help="with a tls:// scheduler: this client's private key")
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     grade.add_argument("--require-sandbox", action="store_true",
-                       help="refuse to grade where bubblewrap is not available")
+                       help="refuse to grade where bubblewrap is not available (on a cluster: "
+                       "workers without it refuse their tasks and are named)")
     grade.set_defaults(run=_grade)
 
     report = sub.add_parser("report", help="write the class report (HTML, PNG, CSV)")

@@ -29,6 +29,7 @@ class GradeReport:
     failed: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     workers: dict = field(default_factory=dict)
+    refused_workers: dict = field(default_factory=dict)
     seconds: float = 0.0
     coordinator_cpu: float = 0.0
     log_file: Path = None
@@ -42,7 +43,8 @@ class GradeReport:
             "assignment": self.assignment, "course": str(self.course), "pool": self.pool,
             "submissions": self.submissions, "order": self.order, "graded": self.graded,
             "up_to_date": self.up_to_date, "failed": self.failed, "timings": self.timings,
-            "workers": self.workers, "seconds": round(self.seconds, 3),
+            "workers": self.workers, "refused_workers": self.refused_workers,
+            "seconds": round(self.seconds, 3),
             "coordinator_cpu": round(self.coordinator_cpu, 3),
             "log_file": str(self.log_file) if self.log_file else None,
         }
@@ -67,6 +69,8 @@ def summary(report: GradeReport) -> str:
     for key, info in sorted(report.workers.items()):
         lines.append(f"  worker {key}: {info['tasks']} task(s), peak memory "
                      f"{mib(info['worker_peak_rss'])} (its kernels {mib(info['kernel_peak_rss'])})")
+    for key, reason in sorted(report.refused_workers.items()):
+        lines.append(f"  worker {key} was not used: {reason}")
     if report.failed:
         lines.append(f"FAILED TO GRADE: {len(report.failed)} submission"
                      f"{'s' * (len(report.failed) != 1)}")
