@@ -100,6 +100,7 @@ class GradebookWriter:
         return errors
 
     def _write(self, db, records) -> None:
+        self._ensure_courses(db, {c for r in records for c in r.courses})
         records = [r for r in records if r.student_row]
         self._ensure_students(db, [r.student for r in records])
         subs = self._ensure_submissions(db, [r for r in records if r.submission_row])
@@ -113,6 +114,14 @@ class GradebookWriter:
         graded = [r for r in records if r.student in subs and r.notebooks]
         if graded:
             self._write_grades(db, graded, subs)
+
+    def _ensure_courses(self, db, courses) -> None:
+        table = self.tables["course"]
+        if courses:
+            have = set(db.execute(select(table.c.id).where(table.c.id.in_(courses))).scalars())
+            new = [{"id": c} for c in sorted(courses - have)]
+            if new:
+                db.execute(table.insert(), new)
 
     def _ensure_students(self, db, students) -> None:
         table = self.tables["student"]

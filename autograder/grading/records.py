@@ -48,6 +48,9 @@ class GradedRecord:
     """One student's submission, graded on a worker (or failed there)."""
 
     student: str
+    #: the courses the gradebook holds once nbgrader's steps ran (each step opens
+    #: the gradebook with a course id, which nbgrader adds if it is missing)
+    courses: list = field(default_factory=list)
     #: the student and submission rows exist (nbgrader creates them first)
     student_row: bool = False
     submission_row: bool = False
@@ -69,7 +72,8 @@ class GradedRecord:
 
     def to_json(self) -> dict:
         """Everything but the files (which travel as bytes)."""
-        return {"student": self.student, "student_row": self.student_row,
+        return {"student": self.student, "courses": list(self.courses),
+                "student_row": self.student_row,
                 "submission_row": self.submission_row, "timestamp": self.timestamp,
                 "missing": list(self.missing),
                 "notebooks": {name: rows.to_json() for name, rows in self.notebooks.items()},
@@ -77,7 +81,8 @@ class GradedRecord:
 
     @classmethod
     def from_json(cls, data: dict, files=None) -> "GradedRecord":
-        return cls(str(data["student"]), bool(data.get("student_row")),
+        return cls(str(data["student"]), [str(c) for c in data.get("courses", [])],
+                   bool(data.get("student_row")),
                    bool(data.get("submission_row")), data.get("timestamp"),
                    [str(name) for name in data.get("missing", [])],
                    {str(name): NotebookRows.from_json(rows)

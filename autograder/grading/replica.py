@@ -163,6 +163,7 @@ def written_rows(path: str, student: str) -> dict:
                 tables["student"].c.id == student)).first() is not None
             sub = tables["submitted_assignment"]
             found = db.execute(select(sub.c.timestamp).where(sub.c.student_id == student)).first()
+            courses = sorted(db.execute(select(tables["course"].c.id)).scalars())
             notebooks = {}
             if found is not None:
                 snb, cell = tables["submitted_notebook"], tables["base_cell"]
@@ -180,7 +181,7 @@ def written_rows(path: str, student: str) -> dict:
                         add(notebooks[names[row.notebook_id]], row)
     finally:
         engine.dispose()
-    return {"student_row": student_row, "submission_row": found is not None,
+    return {"courses": courses, "student_row": student_row, "submission_row": found is not None,
             "timestamp": found[0].isoformat() if found is not None and found[0] else None,
             "notebooks": notebooks}
 

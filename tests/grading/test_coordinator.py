@@ -22,11 +22,12 @@ import pytest
 
 from autograder.core.course import ASSIGNMENT, NOTEBOOK
 from autograder.demo.sample_class import make_release, write_submissions
-from autograder.workspace.folder import tool_env
+from autograder.workspace.folder import db_url, tool_env
 from tests.grading.helpers import (
     BY_NAME,
     clone,
     grade_ids,
+    gradebook_dump,
     gradebook_table,
     graded_outputs,
     run_backprop,
@@ -109,6 +110,9 @@ def test_same_gradebook_as_nbgrader_autograde(sequential, parallel):
     assert totals["perfect"] == sum(m for _, m, _ in got["perfect"].values())
     assert 0 < totals["raises"] < totals["perfect"]
     assert totals["untouched"] == 0
+    # every row nbgrader writes, column by column: students, submissions,
+    # notebooks, grades and comments, and no row more
+    assert gradebook_dump(db_url(course)) == gradebook_dump(db_url(sequential))
 
 
 @pytest.mark.slow
