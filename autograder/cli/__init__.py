@@ -43,7 +43,7 @@ def _grade(args):
                              require_sandbox=args.require_sandbox,
                              tls_ca_file=args.tls_ca_file, tls_cert=args.tls_cert,
                              tls_key=args.tls_key)
-    if report is not None:
+    if report is not None and not args.no_report:
         _write_class_report(report.course, args.assignment)
     return code
 
@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--tls-key", help="with a tls:// scheduler: this client's private key")
     grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    grade.add_argument("--no-report", action="store_true",
+                       help="do not write the class report at the end (`backprop report` does)")
     grade.add_argument("--require-sandbox", action="store_true",
                        help="refuse to grade where bubblewrap is not available (on a cluster: "
                        "workers without it refuse their tasks and are named)")

@@ -32,6 +32,10 @@ class GradeReport:
     refused_workers: dict = field(default_factory=dict)
     seconds: float = 0.0
     coordinator_cpu: float = 0.0
+    #: the coordinator's CPU seconds (since the command started) when it sent the
+    #: first submission, and when the first submission began on a worker (wall clock)
+    fixed_cpu: float = 0.0
+    first_started: float = None
     log_file: Path = None
 
     @property
@@ -46,6 +50,7 @@ class GradeReport:
             "workers": self.workers, "refused_workers": self.refused_workers,
             "seconds": round(self.seconds, 3),
             "coordinator_cpu": round(self.coordinator_cpu, 3),
+            "fixed_cpu": round(self.fixed_cpu, 3), "first_started": self.first_started,
             "log_file": str(self.log_file) if self.log_file else None,
         }
 

@@ -175,6 +175,8 @@ class Run:
                 task = read_task(student, self.submitted[student], **reading)
                 task.prestart = len(pending) >= pool.capacity
                 pool.submit(student, task)
+                if not self.report.fixed_cpu:
+                    self.report.fixed_cpu = time.process_time()
                 now = time.monotonic()
                 notebooks = len(task.refused) + sum(1 for rel in task.files
                                                     if "/" not in rel and rel.endswith(".ipynb"))

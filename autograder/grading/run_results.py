@@ -112,6 +112,9 @@ class Results:
     def _done(self, record, info, finish) -> None:
         report, timings = self.run.report, record.timings
         report.graded.append(record.student)
+        started = timings.get("started")
+        if started and (report.first_started is None or started < report.first_started):
+            report.first_started = started
         report.timings[record.student] = {
             "prepare": round(timings.get("prepare", 0.0), 3),
             "queued": round(timings.get("started", 0.0) - info["submitted_wall"], 3),

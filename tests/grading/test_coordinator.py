@@ -299,12 +299,10 @@ def _start_and_kill(course, ready, timeout=300):
 
 
 def _recorded(course) -> int:
-    path = course / ".backprop" / "grade-state.json"
-    try:
-        state = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return 0
-    return len(state["assignments"].get(ASSIGNMENT, {}).get("students", {}))
+    """Students recorded as graded (the state file and its journal)."""
+    from autograder.grading.state import GradeState
+
+    return len(GradeState(course).data["assignments"].get(ASSIGNMENT, {}).get("students", {}))
 
 
 @pytest.mark.slow
