@@ -183,7 +183,9 @@ def main(argv=None) -> int:
 
     base = Path(args.dir).resolve() if args.dir else Path(tempfile.mkdtemp(prefix="scale-"))
     base.mkdir(parents=True, exist_ok=True)
-    os.environ["PYTHONPATH"] = bench_env()["PYTHONPATH"]  # the workers import scale_replay
+    # The workers import scale_replay: spawned, they start with this sys.path.
+    os.environ["PYTHONPATH"] = bench_env()["PYTHONPATH"]
+    sys.path[:0] = [str(HERE), str(REPO)]
     results, pg = {}, None
     try:
         print("Recording the sample class (real sandboxed executions) ...", flush=True)

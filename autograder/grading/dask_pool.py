@@ -103,9 +103,19 @@ class DaskPool:
                             f"{'s' * (self.capacity != 1)})")
         self.done = queue.Queue()
         self._futures, self._tasks = {}, {}
+        self._warm_up(threads)
         self._token = uuid.uuid4().hex[:12]
         self.kit = self.kit_future = self.plan = None
         self.plan_name = f"backprop-plan-{self._token}"
+
+    def _warm_up(self, workers) -> None:
+        """Import what a task needs on every worker now, while the coordinator
+        loads nbgrader (the kit cannot be unpickled without those modules)."""
+        from .worker import warm_up
+
+        self._warm = [self.client.submit(warm_up, pure=False, workers=[address],
+                                         key=f"backprop-warm-up-{uuid.uuid4().hex[:8]}-{address}")
+                      for address in workers]
 
     def start(self, kit, *, prestart=True) -> None:
         self.kit = kit
@@ -161,7 +171,7 @@ class DaskPool:
     def close(self, *, kill=False) -> None:
         from .worker import retire
 
-        for future in self._futures.values():
+        for future in list(self._futures.values()) + self._warm:
             future.cancel()
         if self.kit is not None:
             try:

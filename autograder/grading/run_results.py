@@ -19,7 +19,7 @@ from .tasks import write_public_files
 #: Students written to the gradebook in one transaction (at most).
 BATCH_SIZE = 200
 #: Seconds a returned submission may wait for its batch.
-BATCH_SECONDS = 1.0
+BATCH_SECONDS = 5.0
 
 
 class Results:

@@ -11,7 +11,6 @@ from pathlib import Path
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
-    CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
     LimitOutput,
@@ -30,13 +29,15 @@ from ..constants import (
 )
 from ..core.course import ASSIGNMENT
 from .apply_verdicts import ApplyVerdicts
+from .check_metadata import CheckCellMetadata
 from .exporter import SafeNotebookExporter
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
 
 #: Cleaning a submission before it runs. Order matters: outputs and duplicate
 #: ids go first, then the locked and grade cells are restored from the
-#: gradebook (and missing ones re-added), then the metadata is checked.
+#: gradebook (and missing ones re-added), then the metadata is checked (by
+#: nbgrader's checks, with its schema compiled once: .check_metadata).
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
 
 #: Grading a clean submission. GuardedExecute runs it in the sandbox and
