@@ -129,7 +129,7 @@ def _pool(workers, scheduler, worker_log, *, security, require_sandbox, run_dir)
             print(f"backprop grade: {warning}", file=sys.stderr)
         try:
             pool = DaskPool(scheduler, security=security, require_sandbox=require_sandbox)
-        except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
+        except (OSError, TimeoutError, RuntimeError, ValueError, TypeError) as exc:
             raise GradeSetupError(f"cannot use the Dask scheduler {scheduler}: "
                                   f"{describe_error(exc)}") from None
     else:

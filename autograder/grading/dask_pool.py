@@ -65,6 +65,19 @@ def security_from(tls_ca_file=None, tls_cert=None, tls_key=None):
                     tls_client_key=tls_key, require_encryption=True)
 
 
+def needs_certificates(address: str, security) -> str | None:
+    """Why a ``tls://`` scheduler cannot be reached as configured, or None."""
+    if not address.startswith("tls://") or security is not None:
+        return None
+    from distributed.security import Security
+
+    configured = Security()  # Dask's distributed.comm.tls configuration
+    if configured.tls_ca_file and configured.tls_client_cert:
+        return None
+    return ("a tls:// scheduler needs certificates: --tls-ca-file, --tls-cert and --tls-key "
+            "(or Dask's distributed.comm.tls configuration)")
+
+
 def sandbox_status() -> str | None:
     """Run on a worker: why bubblewrap cannot be used there, or None."""
     from ..sandbox.probe import default_bwrap, sandbox_problem
@@ -82,6 +95,9 @@ class DaskPool:
         except ImportError as exc:  # pragma: no cover - an optional dependency
             raise RuntimeError("--scheduler needs dask[distributed] (pip install "
                                "'backprop-course[scale]')") from exc
+        problem = needs_certificates(address, security)
+        if problem:
+            raise ValueError(problem)
         kwargs = {"security": security} if security is not None else {}
         self.client = Client(address, timeout=connect_timeout, set_as_default=False, **kwargs)
         try:
@@ -118,6 +134,13 @@ class DaskPool:
                       for address in workers]
 
     def start(self, kit, *, prestart=True) -> None:
+        # A worker unpickles the kit in its event loop: let its imports finish
+        # first (two threads importing the same modules can deadlock).
+        for future in self._warm:
+            try:
+                future.result(timeout=120)
+            except Exception as exc:  # noqa: BLE001 - the task will say what is wrong
+                log.warning("A worker could not import the grader: %s", exc)
         self.kit = kit
         self.kit_future = self.client.scatter(kit, broadcast=True, hash=False)
 

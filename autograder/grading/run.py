@@ -22,6 +22,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
+from ..pipeline.gradebook_index import ensure_indexes
 from ..plan.course_data import load_course_data
 from ..plan.plan import inputs_only_plan
 from ..plan.settings import BackpropGrader
@@ -65,6 +66,7 @@ class Run:
             raise GradeSetupError(f"unknown assignment {self.assignment!r}: it is not in the "
                                   f"gradebook (run `nbgrader generate_assignment "
                                   f"{self.assignment}`)") from None
+        ensure_indexes(db_url)  # every per-student query joins unindexed foreign keys
         configured = app.config.BackpropGrader.get("hidden_seed")
         seed = configured if configured is not None else self.state.seed(self.assignment)
         app.update_config(Config({"BackpropGrader": {"hidden_seed": seed}}))

@@ -31,6 +31,7 @@ from ..core.course import ASSIGNMENT
 from .apply_verdicts import ApplyVerdicts
 from .check_metadata import CheckCellMetadata
 from .exporter import SafeNotebookExporter
+from .grades_export import CsvExport
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
 
@@ -63,6 +64,8 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.Autograde.autograde_preprocessors = AUTOGRADE
     # Unreadable notebooks score 0 with a reason; nbgrader metadata comes from the gradebook.
     c.Autograde.exporter_class = SafeNotebookExporter
+    # `nbgrader export`: nbgrader's CSV, a query per assignment instead of three per student.
+    c.ExportApp.plugin_class = CsvExport
     # The source's data files, never the student's copies, are used when grading.
     c.Autograde.exclude_overwriting = {}
 

@@ -8,6 +8,18 @@ from ..core.diagnose import CATALOGUE
 from .collect import ClassResults
 
 
+#: Students named per mistake and failures listed on the page; items.csv has all.
+NAMES_SHOWN = 50
+FAILURES_SHOWN = 200
+
+
+def _names(students) -> str:
+    """At most NAMES_SHOWN names, then how many more (the page stays small for a MOOC)."""
+    shown = ", ".join(students[:NAMES_SHOWN])
+    more = len(students) - NAMES_SHOWN
+    return shown + (f" and {more} more (see items.csv)" if more > 0 else "")
+
+
 def _img(name, data):
     encoded = base64.b64encode(data).decode("ascii")
     return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
@@ -41,16 +53,19 @@ def render_html(results: ClassResults, images: dict, rates: dict, assignment) ->
         for name, students in mistakes.items():
             title = CATALOGUE[name].title if name in CATALOGUE else name
             parts.append(f"<tr><td>{e(title)}</td><td>{len(students)}</td>"
-                         f"<td>{e(', '.join(students))}</td></tr>")
+                         f"<td>{e(_names(students))}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>No mistake was diagnosed.</p>")
     parts.append("<h2>Submissions that failed to grade</h2>")
     if results.failed:
         parts.append("<table><tr><th>student</th><th>why</th></tr>")
-        for student, reason in sorted(results.failed.items()):
+        failed = sorted(results.failed.items())
+        for student, reason in failed[:FAILURES_SHOWN]:
             parts.append(f"<tr><td>{e(student)}</td><td>{e(str(reason))}</td></tr>")
         parts.append("</table>")
+        if len(failed) > FAILURES_SHOWN:
+            parts.append(f"<p>... and {len(failed) - FAILURES_SHOWN} more (see items.csv).</p>")
     else:
         parts.append("<p>None.</p>")
     parts.append("</body></html>")

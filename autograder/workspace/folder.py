@@ -83,18 +83,29 @@ def db_url(course) -> str:
 
 
 def read_grades(course, assignment=ASSIGNMENT, notebook=NOTEBOOK) -> dict:
-    """``{student: {grade_id: score}}`` for every autograded submission."""
-    from nbgrader.api import Gradebook, MissingEntry
+    """``{student: {grade_id: score}}`` for every autograded submission.
+
+    Two queries, whatever the size of the class: the submitted notebooks, then
+    every grade with nbgrader's own score expression (manual over automatic,
+    plus extra credit)."""
+    from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Notebook,
+                              SubmittedAssignment, SubmittedNotebook)
 
     table = {}
     with Gradebook(db_url(course)) as gradebook:
-        for submission in gradebook.assignment_submissions(assignment):
-            try:
-                nb = gradebook.find_submission_notebook(notebook, assignment, submission.student_id)
-            except MissingEntry:
-                continue
-            table[submission.student_id] = {
-                grade.name: (None if grade.score is None else float(grade.score))
-                for grade in nb.grades
-            }
+        def submitted(*columns):
+            return (gradebook.db.query(*columns).select_from(SubmittedNotebook)
+                    .join(SubmittedAssignment,
+                          SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+                    .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                    .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+                    .filter(Assignment.name == assignment, Notebook.name == notebook))
+
+        for (student,) in submitted(SubmittedAssignment.student_id):
+            table[student] = {}
+        rows = (submitted(SubmittedAssignment.student_id, BaseCell.name, Grade.score)
+                .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
+                .join(BaseCell, BaseCell.id == Grade.cell_id))
+        for student, grade_id, score in rows:
+            table[student][grade_id] = None if score is None else float(score)
     return table

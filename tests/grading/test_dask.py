@@ -54,6 +54,7 @@ class Cluster:
         if not DASK.exists():
             pytest.skip(f"no dask command next to {sys.executable}")
         self.folder, self.processes = Path(folder), []
+        self.folder.mkdir(parents=True, exist_ok=True)
         port = _free_port()
         scheme = "tls" if tls else "tcp"
         self.address = f"{scheme}://127.0.0.1:{port}"
@@ -271,6 +272,7 @@ def test_a_tls_scheduler_grades_with_certificates_and_refuses_without(template, 
                             course=course, timeout=300)
         assert bare.returncode == 2, bare.stdout + bare.stderr
         assert "cannot use the Dask scheduler" in bare.stderr
+        assert "needs certificates: --tls-ca-file" in bare.stderr
         result = run_backprop(["grade", ASSIGNMENT, "--scheduler", running.address,
                                "--tls-ca-file", certs["ca"], "--tls-cert", certs["cert"],
                                "--tls-key", certs["key"]], course=course)

@@ -130,11 +130,19 @@ def _prior_state(url):
         gb.grant_extension(ASSIGNMENT, "cy", days=2)
 
 
+@pytest.fixture(scope="module")
+def empty_gradebook(tmp_path_factory):
+    """The assignment's gradebook, made once (nbgrader runs alembic to make one)."""
+    path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
+    _make_gradebook(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def pair(tmp_path):
+def pair(tmp_path, empty_gradebook):
     """(nbgrader's gradebook, ours, the replica's path) from the same state."""
     direct, ours = tmp_path / "direct.db", tmp_path / "ours.db"
-    _make_gradebook(f"sqlite:///{direct}")
+    shutil.copy(empty_gradebook, direct)
     replica_path = tmp_path / "replica.db"
     replica.build_replica(f"sqlite:///{direct}", ASSIGNMENT, COURSE, str(replica_path))
     _prior_state(f"sqlite:///{direct}")
