@@ -126,6 +126,7 @@ class Results:
             "turnaround": round(time.monotonic() - info["submitted"], 3),
             "seconds": round(timings.get("seconds", 0.0), 3),
             "worker": timings.get("worker", ""),
+            "kernels": timings.get("kernels", {}),
         }
         seen = report.workers.setdefault(timings.get("worker", "?"),
                                          {"tasks": 0, "worker_peak_rss": 0, "kernel_peak_rss": 0})

@@ -76,12 +76,17 @@ def with_warm_kernels(execute_class, warm: WarmKernels, *, start_next):
 
     class WarmStartExecute(execute_class):
         _started_next = False
+        #: kernels of this run: started ahead (warm) or started for it (cold)
+        warm_kernels = cold_kernels = 0
 
         def create_kernel_manager(self):
             fresh = super().create_kernel_manager()
             found = warm.take(type(fresh), fresh.kernel_name)
             if found is not None:
                 self.km = found
+                self.warm_kernels += 1
+            else:
+                self.cold_kernels += 1
             return self.km
 
         def preprocess_cell(self, cell, resources, index):

@@ -90,7 +90,7 @@ def check_sandbox() -> None:
         raise SandboxRefused(worker_name(), problem)
 
 
-def execute_notebook(state, notebook_json: str, usage) -> Execution:
+def execute_notebook(state, notebook_json: str, usage, kernels=None) -> Execution:
     """Run one sanitized notebook through the course's execution step (with this
     thread's warm kernel) and harvest its values."""
     from nbgrader import utils as nbgrader_utils
@@ -107,6 +107,9 @@ def execute_notebook(state, notebook_json: str, usage) -> Execution:
         nb, resources = preprocessor.preprocess(nb, resources)
     execution = Execution.stored(resources) or Execution.not_run("was never run")
     execution.seconds = time.monotonic() - started
+    if kernels is not None:
+        kernels["warm"] = kernels.get("warm", 0) + getattr(preprocessor, "warm_kernels", 0)
+        kernels["cold"] = kernels.get("cold", 0) + getattr(preprocessor, "cold_kernels", 0)
     execution.notebook = nbformat.writes(nb)
     return execution
 
@@ -172,8 +175,10 @@ def grade_task(task: Task, kit, plan) -> GradedRecord:
             raise RuntimeError("excluded by CourseDirectory.student_id_exclude")
         timings["prepare"] = time.monotonic() - began
         stage, mark = "the worker could not execute it", time.monotonic()
-        executions = {nb_id: execute_notebook(state, text, usage)
+        kernels = {}
+        executions = {nb_id: execute_notebook(state, text, usage, kernels)
                       for nb_id, text in sanitized.items()}
+        timings["kernels"] = kernels
         timings["execute"] = time.monotonic() - mark
         stage, mark = "nbgrader could not grade it", time.monotonic()
         budget = max(e.seconds for e in executions.values()) + PLAN_SLACK

@@ -88,6 +88,10 @@ def test_parallel_run_succeeds_and_reports(parallel):
     assert sorted(last["graded"]) == sorted(name for name, _ in CLASS)
     assert len(last["workers"]) == 2
     assert all(w["kernel_peak_rss"] > 0 for w in last["workers"].values())
+    # kernels were started ahead of their submissions (one per worker at start,
+    # then one during each submission that has a successor)
+    kernels = [t["kernels"] for t in last["timings"].values()]
+    assert sum(k.get("warm", 0) for k in kernels) >= len(CLASS) - 1, kernels
     # the class report is written at the end of every run
     assert "Class report:" in result.stdout
     report = course / "reports" / ASSIGNMENT
