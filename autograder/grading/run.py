@@ -34,7 +34,7 @@ from .kit import build_kit
 from .outcome import GradeAborted, GradeSetupError, describe_error
 from .plan_builder import PlanBuilder
 from .run_results import Results
-from .submissions import read_task, submission_hash
+from .submissions import read_task, stat_signature, submission_hash
 
 #: Seconds a task may take beyond the config's per-submission budget before
 #: the coordinator gives up on it.
@@ -108,22 +108,39 @@ class Run:
         self.app, self.converter, self.grader, self.grading = app, converter, grader, grading
         self.execute_class, self.pipeline = execute_class, pipeline
         self.require_sandbox, self.submitted = require_sandbox, submitted
-        self.hashes, unhashable = {}, {}
-        for student in chosen:
-            try:
-                self.hashes[student] = submission_hash(
-                    submitted[student], self.state.entry(self.assignment, student))
-            except (OSError, ValueError) as exc:  # an odd file: this student only
-                unhashable[student] = f"its folder could not be read: {describe_error(exc)}"
         complete = set() if force else grade_state.graded_in_gradebook(db_url, self.assignment)
-        todo = [s for s in chosen if s in unhashable or force or not (
-            s in complete and self._outputs_exist(s)
-            and self.state.is_recorded(self.assignment, s, submission=self.hashes[s][0],
-                                       grading=grading))]
-        self.unhashable = unhashable
-        self.report.up_to_date = [s for s in chosen if s not in todo]
+        # The content hash of a folder to grade anyway is computed when it is sent.
+        self.hashes, self.unhashable, todo = {}, {}, []
+        for student in chosen:
+            if self._up_to_date(student, complete, force):
+                continue
+            todo.append(student)
+        queued = set(todo)
+        self.report.up_to_date = [s for s in chosen if s not in queued]
         self.report.order = self.state.longest_first(self.assignment, todo)
         return self.report.order
+
+    def _up_to_date(self, student, complete, force) -> bool:
+        """Whether ``student`` was graded with this fingerprint and is unchanged;
+        records the folder's signature (and its hash, when it had to be computed)."""
+        entry = self.state.entry(self.assignment, student)
+        folder = self.submitted[student]
+        if force or entry is None or entry.get("fingerprint") != self.grading \
+                or student not in complete or not self._outputs_exist(student):
+            self.hashes[student] = [None, stat_signature(folder)]
+            return False
+        try:
+            digest, signature = submission_hash(folder, entry)
+        except (OSError, ValueError) as exc:  # an odd file: this student only
+            self.unhashable[student] = f"its folder could not be read: {describe_error(exc)}"
+            return False
+        self.hashes[student] = [digest, signature]
+        return digest == entry.get("submission")
+
+    def _hash(self, student) -> None:
+        """The content hash of a folder about to be sent (see :meth:`_up_to_date`)."""
+        if self.hashes[student][0] is None:
+            self.hashes[student][0] = grade_state.tree_hash(self.submitted[student])
 
     def _outputs_exist(self, student) -> bool:
         dest = Path(self.converter._format_dest(self.assignment, student))
@@ -174,6 +191,11 @@ class Run:
         while pending or inflight:
             while pending and len(inflight) < ahead:
                 student = pending.popleft()
+                try:
+                    self._hash(student)
+                except (OSError, ValueError) as exc:  # an odd file: this student only
+                    results.fail(student, f"its folder could not be read: {describe_error(exc)}")
+                    continue
                 task = read_task(student, self.submitted[student], **reading)
                 task.prestart = len(pending) >= pool.capacity
                 pool.submit(student, task)
