@@ -23,6 +23,7 @@ from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
 from ..pipeline.gradebook_index import ensure_indexes
+from ..plan.cache import PlanCache
 from ..plan.course_data import load_course_data
 from ..plan.plan import inputs_only_plan
 from ..plan.settings import BackpropGrader
@@ -41,10 +42,11 @@ from .submissions import read_task, stat_signature, submission_hash
 TASK_SLACK = 120
 
 
-def early_harvest_spec(public_dir, seed) -> dict:
+def early_harvest_spec(public_dir, seed, cache_dir="") -> dict:
     """The harvest spec of the plan for ``seed``, without its expected values
     (drawn in milliseconds; the full plan takes seconds)."""
-    return inputs_only_plan(load_course_data(public_dir), seed=seed).harvest_spec()
+    cache = PlanCache(cache_dir) if cache_dir else None
+    return inputs_only_plan(load_course_data(public_dir, cache), seed=seed).harvest_spec()
 
 
 class Run:
@@ -159,7 +161,7 @@ class Run:
     # -- the loop -------------------------------------------------------------------
     def grade(self, todo, pool, progress) -> None:
         gc.freeze()  # what setup loaded lives until the end (see runtime.long_lived_frozen)
-        spec = early_harvest_spec(self.public_dir, self.report.seed)
+        spec = early_harvest_spec(self.public_dir, self.report.seed, self.grader.cache_dir)
         kit = build_kit(self.app, harvest_spec=spec, require_sandbox=self.require_sandbox)
         pool.start(kit, prestart=len(todo) > pool.capacity)  # local workers are forked here
         self.report.refused_workers = pool.refusing
