@@ -24,6 +24,7 @@ database is made for each run and dropped afterwards.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -148,6 +149,84 @@ class Postgres:
         self.admin.dispose()
 
 
+# -- listing a large class ---------------------------------------------------------------
+
+
+def _rows_of(url, student):
+    """A graded student's rows (grades, comments) as a record to copy for others."""
+    import sqlalchemy
+    from nbgrader import api
+
+    from autograder.grading.records import NotebookRows
+
+    t = api.Base.metadata.tables
+    engine = sqlalchemy.create_engine(url, future=True)
+    rows = NotebookRows()
+    try:
+        with engine.connect() as db:
+            for name, table in (("grades", t["grade"]), ("comments", t["comment"])):
+                query = (sqlalchemy.select(table, t["base_cell"].c.name.label("cell"))
+                         .join(t["base_cell"], t["base_cell"].c.id == table.c.cell_id)
+                         .join(t["submitted_notebook"],
+                               t["submitted_notebook"].c.id == table.c.notebook_id)
+                         .join(t["submitted_assignment"], t["submitted_assignment"].c.id
+                               == t["submitted_notebook"].c.assignment_id)
+                         .where(t["submitted_assignment"].c.student_id == student))
+                for row in db.execute(query):
+                    if name == "grades":
+                        rows.grades[row.cell] = (row.auto_score, row.needs_manual_grade)
+                    else:
+                        rows.comments[row.cell] = row.auto_comment
+    finally:
+        engine.dispose()
+    return rows
+
+
+def listing(template, notebooks, recordings, n, base) -> dict:
+    """A rerun over ``n`` graded, unchanged submissions: only the listing and the
+    check of which changed (no file content is read). The class is made by
+    grading the samples (replayed) and copying their rows and folders."""
+    from autograder.grading.gradebook_writer import GradebookWriter
+    from autograder.grading.records import GradedRecord
+    from autograder.grading.state import GradeState, tree_hash
+    from autograder.grading.submissions import stat_signature
+    from autograder.workspace.folder import db_url
+
+    course = make_class(template, base / "listing", notebooks, len(notebooks), recordings)
+    command = [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--workers", "2",
+               "--course", str(course), "--no-report"]
+    subprocess.run(command, env=bench_env(), check=True, capture_output=True)
+    url, state = db_url(course), GradeState(course)
+    samples = sorted(p.name for p in (course / "submitted").iterdir())
+    fingerprint = state.entry(ASSIGNMENT, samples[0])["fingerprint"]
+    rows = {s: _rows_of(url, s) for s in samples}
+    writer = GradebookWriter(url, ASSIGNMENT)
+    batch, graded = [], {}
+    for index in range(len(samples), n):
+        student, sample = f"s{index:05d}", samples[index % len(samples)]
+        for step in ("submitted", "autograded"):
+            shutil.copytree(course / step / sample, course / step / student)
+        folder = course / "submitted" / student / ASSIGNMENT
+        graded[student] = dict(submission=tree_hash(folder), grading=fingerprint,
+                               signature=stat_signature(folder), seconds=1.0)
+        batch.append(GradedRecord(student, courses=["backprop-course"], student_row=True,
+                                  submission_row=True, notebooks={NOTEBOOK: rows[sample]}))
+        if len(batch) == 1000:
+            writer.write(batch)
+            state.record_many(ASSIGNMENT, graded)
+            batch, graded = [], {}
+    writer.write(batch)
+    state.record_many(ASSIGNMENT, graded)
+    state.save()
+    writer.close()
+    command = [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--workers", "2",
+               "--course", str(course), "--no-report"]
+    seconds, code, cpu, peak = run_measured(command, env=bench_env())
+    last = json.loads((course / ".backprop" / "last-run.json").read_text())
+    return {"n": n, "seconds": seconds, "cpu": cpu, "exit": code,
+            "unchanged": len(last["up_to_date"]), "graded": len(last["graded"])}
+
+
 # -- one run ----------------------------------------------------------------------------
 
 
@@ -170,12 +249,14 @@ def grade_once(course, address, env) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
-    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10_000])
+    parser.add_argument("--databases", nargs="*", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=os.environ.get("BACKPROP_TEST_PG_URL"))
     parser.add_argument("--dir", help="work folder to keep (default: a temporary one)")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--listing", type=int, default=0, metavar="N",
+                        help="also time a rerun over N graded, unchanged submissions")
     args = parser.parse_args(argv)
     if "postgresql" in args.databases and not args.pg_url:
         parser.error("PostgreSQL needs --pg-url or $BACKPROP_TEST_PG_URL")
@@ -192,9 +273,11 @@ def main(argv=None) -> int:
         template, recordings, real_cost, notebooks = record(base)
         if "postgresql" in args.databases:
             pg = Postgres(args.pg_url, template)
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          host="127.0.0.1", dashboard_address=None) as cluster:
-            for database in args.databases:
+        sizes = args.sizes if args.databases else []
+        with (LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None) if sizes
+              else contextlib.nullcontext()) as cluster:
+            for database in args.databases if sizes else []:
                 for n in args.sizes:
                     course = make_class(template, base / f"{database}-{n}", notebooks, n,
                                         recordings)
@@ -207,7 +290,14 @@ def main(argv=None) -> int:
                           f"{1000 * row['cpu'] / n:6.2f} ms CPU/submission, "
                           f"{row['peak_rss'] / MiB:5.0f} MiB", flush=True)
                     shutil.rmtree(course, ignore_errors=True)
-        report(results, args.sizes, args.databases, real_cost)
+        if args.sizes and args.databases:
+            report(results, args.sizes, args.databases, real_cost)
+        if args.listing:
+            found = listing(template, notebooks, recordings, args.listing, base)
+            results[("listing", args.listing)] = found
+            print(f"Rerun over {found['n']} graded submissions: {found['unchanged']} found "
+                  f"unchanged, {found['graded']} graded, in {found['seconds']:.1f} s "
+                  f"({found['cpu']:.1f} s of CPU), exit {found['exit']}")
         if args.json:
             Path(args.json).write_text(json.dumps(
                 {f"{d}-{n}": row for (d, n), row in results.items()} | {
