@@ -37,6 +37,8 @@ class GradeReport:
     fixed_cpu: float = 0.0
     first_started: float = None
     log_file: Path = None
+    #: How the student kernels are isolated, in one line (:func:`sandbox_line`).
+    sandbox: str = ""
 
     @property
     def ok(self) -> bool:
@@ -52,7 +54,18 @@ class GradeReport:
             "coordinator_cpu": round(self.coordinator_cpu, 3),
             "fixed_cpu": round(self.fixed_cpu, 3), "first_started": self.first_started,
             "log_file": str(self.log_file) if self.log_file else None,
+            "sandbox": self.sandbox,
         }
+
+
+def sandbox_line(scheduler=None, require_sandbox=False) -> str:
+    """Whether the student kernels run in the sandbox, as ``nbgrader autograde`` logs it."""
+    if scheduler:
+        return ("on the Dask workers: each worker's log says whether its kernels run in "
+                "bubblewrap" + (" (required)" if require_sandbox else ""))
+    from ..sandbox.probe import describe_sandbox
+
+    return describe_sandbox()
 
 
 def mib(n) -> str:
@@ -62,6 +75,8 @@ def mib(n) -> str:
 def summary(report: GradeReport) -> str:
     """The final text: counts, speed, every submission that FAILED TO GRADE."""
     lines = []
+    if report.sandbox:
+        lines.append(f"Student kernels: {report.sandbox}")
     n = len(report.graded)
     rate = f", {60 * n / report.seconds:.1f} per minute" if n and report.seconds else ""
     lines.append(f"Graded {n} submission{'s' * (n != 1)} of {report.assignment!r} in "

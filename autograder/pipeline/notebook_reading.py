@@ -12,6 +12,7 @@ import json
 import nbformat
 
 from ..constants import MARK, UNREADABLE
+from ..core.text import may_hold_surrogates, safe_json
 from ..safe_files import FileRefused, read_regular_file
 
 #: Shown above the blank assignment that stands in for an unreadable notebook.
@@ -58,6 +59,8 @@ def parse_notebook(data: bytes):
                  if isinstance(exc, json.JSONDecodeError) else "")
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:100]
         raise UnreadableNotebook(f"it is not valid JSON ({message}{where})") from None
+    if may_hold_surrogates(text):  # lone surrogates cannot be written back (or run)
+        raw = safe_json(raw)
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", []), list):
         raise UnreadableNotebook("it is JSON but not a notebook")
     major = raw.get("nbformat")

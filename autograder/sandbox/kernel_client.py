@@ -11,12 +11,18 @@ messages are never mistaken for a cell's output.
 has answered ``kernel_info`` on the shell channel, and a message has come
 through IOPub (IOPub is a publish socket, which drops what is sent before the
 subscriber is connected, so a cell's first output could otherwise be lost).
+
+Its shell and IOPub channels check every message before nbclient reads it
+(:mod:`.kernel_messages`): the kernel is the student's, and so are its messages.
 """
 
 import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from traitlets import Type
+
+from .kernel_messages import CheckedIOPubChannel, CheckedShellChannel
 
 #: How long one kernel_info request is waited for before it is sent again.
 REPLY_WAIT = 1.0
@@ -27,6 +33,9 @@ IOPUB_WAIT = 0.2
 class PromptKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` returns once the kernel
     answers and IOPub is connected, without waiting for IOPub to fall silent."""
+
+    shell_channel_class = Type(CheckedShellChannel)
+    iopub_channel_class = Type(CheckedIOPubChannel)
 
     async def wait_for_ready(self, timeout=None):
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)

@@ -19,6 +19,8 @@ A case is a module next to this one with
     happen;
   - ``feedback`` (optional): also generate and scan the feedback HTML (such
     cases are named ``read_*``);
+  - ``feedback_absent`` (optional, with ``feedback``): text that must not
+    appear anywhere in the feedback HTML;
   - ``no_files`` (optional): file names that must not be copied into the
     autograded folder or the feedback;
   - ``max_notebook_bytes`` (optional): a cap on the autograded notebook;

@@ -56,3 +56,12 @@ def test_read_notebook_says_why_a_file_is_refused(tmp_path):
         read_notebook(str(tmp_path / "link.ipynb"), 10**6)
     with pytest.raises(UnreadableNotebook, match="^it is larger than"):
         read_notebook(str(tmp_path / "real.ipynb"), 10)
+
+
+def test_lone_surrogates_are_replaced_so_the_notebook_can_be_run_and_written():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("note \ud800"),
+                nbformat.v4.new_code_cell("x = '\udc80'")]
+    read = parse_notebook(json.dumps(nb, ensure_ascii=True).encode("ascii"))
+    assert [cell.source for cell in read.cells] == ["note \ufffd", "x = '\ufffd'"]
+    nbformat.writes(read).encode("utf-8")

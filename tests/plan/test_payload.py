@@ -43,3 +43,14 @@ def test_not_json_is_refused(tmp_path):
     path = tmp_path / PAYLOAD_FILE
     path.write_bytes(b"\x80\x04\x95 pickle bytes")
     assert "not valid JSON" in harvest.read_payload(path).problem
+
+
+def test_an_integer_too_large_for_a_float_is_a_reason_not_a_crash():
+    raw = json.loads('{"kind": "array", "shape": [2], "data": [1, 1' + "0" * 400 + "]}")
+    value = harvest.decode_entry(raw)
+    assert isinstance(value, Unavailable) and "too large for a float" in value.reason
+
+
+def test_messages_lose_their_lone_surrogates():
+    value = harvest.decode_entry(json.loads('{"kind": "error", "message": "E: \\ud800"}'))
+    assert value.reason == "raised E: \ufffd"
