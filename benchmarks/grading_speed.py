@@ -114,13 +114,17 @@ def run_backprop(course, workers, cold=False):
         forget_history(course)
     command = [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--force",
                "--workers", str(workers), "--course", str(course)]
+    began = time.time()
     seconds, code, peak, cpu = timed(command, env=tool_env())
     last = json.loads((course / ".backprop" / "last-run.json").read_text())
+    # the fixed start-up: from the command's start until a worker began the first submission
+    startup = (last["first_started"] - began) if last.get("first_started") else float("nan")
     # The sandboxed kernels are not waited-for descendants: their CPU time is
     # read by the workers from /proc and reported per submission.
     kernels = sum(t.get("cpu_kernels", 0) for t in last["timings"].values())
     return {"seconds": seconds, "exit": code, "peak_rss": peak, "cpu": cpu + kernels,
-            "workers": last["workers"], "inside": last["seconds"], "timings": last["timings"]}
+            "workers": last["workers"], "inside": last["seconds"], "timings": last["timings"],
+            "startup": startup}
 
 
 def student_script(notebook_path) -> str:
@@ -225,6 +229,12 @@ def report(runs, n, workers, repeats, cold=False) -> dict:
         result["cpu_b_over_c"] = cpu["b"] / cpu["c"]
         print(f"CPU time b/c = {cpu['b'] / cpu['c']:.3f}    (all processes' CPU seconds; what "
               "b/c tends to on a saturated machine)")
+    if "b" in runs:
+        startups = [r["startup"] for r in runs["b"]]
+        result["b_startup_seconds"] = startups
+        print(f"(b) start-up until the first submission began on a worker: median "
+              f"{statistics.median(startups):.2f} s (all: "
+              + " ".join(f"{v:.2f}" for v in startups) + "; target <= 1.5 s)")
     loads = [r["load_before"] for rs in runs.values() for r in rs]
     print(f"load average before the runs: {min(loads):.2f} to {max(loads):.2f} "
           f"(anything above ~0.5 means other work shared the CPUs)")

@@ -103,26 +103,38 @@ def add_grade(sub) -> None:
     grade = _command(
         sub, "grade", help="autograde submitted/ with a bounded worker pool",
         description="Autograde submitted/*/ASSIGNMENT of a course with the same protected "
-        "pipeline as `nbgrader autograde`, running the notebooks in parallel, then write the "
-        "class report. Only new or changed submissions are graded unless --force; a run that "
+        "pipeline as `nbgrader autograde`, running the notebooks in parallel (on local worker "
+        "processes or a Dask cluster), then write the class report unless --no-report. Only new or changed submissions are graded unless --force; a run that "
         "was stopped is completed by the next one. The course is --course, or the course "
         "folder at or above the current folder; outside a course nothing is written.",
         exit_codes=[(0, "every submission was graded"),
                     (1, "some submission failed to grade, or the run was stopped"),
                     (2, "usage or file error (no course, unknown assignment, no submissions)")],
         example=["cd my-course && backprop grade backprop --workers 4",
-                 "backprop grade backprop --course my-course --scheduler tcp://HOST:8786"])
+                 "backprop grade backprop --course my-course --scheduler tls://HOST:8786 "
+                 "--tls-ca-file ca.pem --tls-cert me.pem --tls-key me.key"])
     grade.add_argument("assignment", nargs="?", default=ASSIGNMENT,
                        help=f"the assignment to grade (default: {ASSIGNMENT})")
     grade.add_argument("--course", help="course folder (default: found from the current folder)")
     grade.add_argument("--workers", type=int, help="parallel submissions (default: CPU count)")
-    grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 "
+    grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tls://HOST:8786 "
                        "(default: local worker processes)")
+    grade.add_argument("--tls-ca-file", help="with a tls:// scheduler: the CA certificate "
+                       "that signed the scheduler's and workers' certificates (default: "
+                       "Dask's distributed.comm.tls.ca-file)")
+    grade.add_argument("--tls-cert", help="with a tls:// scheduler: this client's certificate "
+                       "(default: Dask's distributed.comm.tls.client.cert)")
+    grade.add_argument("--tls-key", help="with a tls:// scheduler: this client's private key "
+                       "(default: Dask's distributed.comm.tls.client.key)")
     grade.add_argument("--student", action="append",
                        help="grade only this student (repeatable; default: every student)")
     grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    grade.add_argument("--no-report", action="store_true",
+                       help="do not write the class report at the end (`backprop report` "
+                       "writes it; default: write it)")
     grade.add_argument("--require-sandbox", action="store_true",
-                       help="refuse to grade where bubblewrap is not available")
+                       help="refuse to grade where bubblewrap is not available (on a cluster: "
+                       "workers without it refuse their tasks and are named)")
     grade.set_defaults(run=_grade)
 
 
@@ -131,8 +143,10 @@ def _grade(args):
 
     code, report = run_grade(args.assignment, course=args.course, workers=args.workers,
                              scheduler=args.scheduler, force=args.force, students=args.student,
-                             require_sandbox=args.require_sandbox)
-    if report is not None:
+                             require_sandbox=args.require_sandbox,
+                             tls_ca_file=args.tls_ca_file, tls_cert=args.tls_cert,
+                             tls_key=args.tls_key)
+    if report is not None and not args.no_report:
         _write_class_report(report.course, args.assignment)
     return code
 

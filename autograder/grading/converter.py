@@ -1,8 +1,9 @@
 """nbgrader's ``Autograde`` converter, one student at a time, in two halves.
 
 ``nbgrader autograde`` loops over students and, for each, sanitizes the
-notebook and then runs the autograde pipeline (which executes it). A parallel
-run needs the two halves apart, with the execution done elsewhere:
+notebook and then runs the autograde pipeline (which executes it). A
+``backprop grade`` worker needs the two halves apart, with the course's
+execution step run in between on its own:
 
 * :meth:`StudentAutograde.prepare` is nbgrader's own per-student start
   (``init_destination`` with ``--force``, the pre-convert hook,
@@ -12,11 +13,15 @@ run needs the two halves apart, with the execution done elsewhere:
   sanitized notebook with ``GuardedExecute`` replaced by
   :class:`~autograder.pipeline.replay.ReplayExecution`, then sets permissions
   and runs the post-convert hook;
-* :meth:`StudentAutograde.discard` is nbgrader's clean-up of a failed student.
+* :meth:`StudentAutograde.start_class` is nbgrader's search for submissions
+  (the coordinator's), :meth:`StudentAutograde.adopt` hands a worker's
+  converter one student's files instead.
 
-Everything here runs in the coordinator, the only process that touches the
-gradebook. The nbgrader application is built as ``nbgrader autograde`` builds
-it, so the same config files are read.
+A worker's converter works in a private course folder against a gradebook
+replica (:mod:`autograder.grading.worker_session`); the coordinator's finds
+the submissions and sets nbgrader's permissions on what it writes. The
+nbgrader application is built as ``nbgrader autograde`` builds it, so the
+same config files are read.
 """
 
 import logging
@@ -33,6 +38,7 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from traitlets.utils.importstring import import_item
 
+from ..pipeline.apply_verdicts import PLAN_KEY
 from ..pipeline.guarded_execute import GuardedExecute
 from ..pipeline.replay import REPLAY_KEY, ReplayExecution
 
@@ -87,20 +93,38 @@ class StudentAutograde(Autograde):
     def start_class(self, execute_class_pipeline) -> dict:
         """Find the submissions and set up the writer and exporter, as ``start``
         does. Returns ``{student: submitted folder}``."""
-        self.autograde_preprocessors = execute_class_pipeline
+        self.setup_pipeline(execute_class_pipeline)
         self.init_notebooks()
-        self.writer = FilesWriter(parent=self, config=self.config)
-        self.exporter = self.exporter_class(parent=self, config=self.config)
-        for pp in self.preprocessors:
-            self.exporter.register_preprocessor(pp)
         regexp = self._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)
-        self._submitted, self._notebooks_of, self._replaying = {}, {}, {}
         for folder in sorted(self.assignments):
             match = re.match(regexp, folder)
             if match is None:
                 raise SetupError(f"could not match {folder!r} with {regexp!r}")
             self._submitted[match.group("student_id")] = folder
         return dict(self._submitted)
+
+    def setup_pipeline(self, execute_class_pipeline) -> None:
+        """The writer, the exporter and the steps, as ``start`` sets them up."""
+        self.autograde_preprocessors = execute_class_pipeline
+        self.writer = FilesWriter(parent=self, config=self.config)
+        self.exporter = self.exporter_class(parent=self, config=self.config)
+        for pp in self.preprocessors:
+            self.exporter.register_preprocessor(pp)
+        self._submitted, self._notebooks_of, self._replaying = {}, {}, {}
+        self.assignments = {}
+        self.plan = None
+
+    def adopt(self, student, notebooks) -> None:
+        """Grade ``student``'s ``notebooks`` (paths in the submitted folder) next,
+        as if :meth:`start_class` had found them."""
+        folder = os.path.dirname(notebooks[0])
+        self._submitted[student] = folder
+        self.assignments = {folder: list(notebooks)}
+
+    def forget(self, student) -> None:
+        folder = self._submitted.pop(student, None)
+        self.assignments.pop(folder, None)
+        self._notebooks_of.pop(student, None)
 
     @property
     def assignment_id(self) -> str:
@@ -122,6 +146,7 @@ class StudentAutograde(Autograde):
             return None
         self.run_pre_convert_hook()
         self.init_assignment(assignment, student)
+        self.after_init(student)
         self._notebooks_of[student] = list(self.notebooks)
         dest = self._format_dest(assignment, student)
         sanitized = {}
@@ -134,12 +159,18 @@ class StudentAutograde(Autograde):
             sanitized[os.path.splitext(name)[0]] = Path(dest, name).read_text(encoding="utf-8")
         return sanitized
 
+    def after_init(self, student) -> None:
+        """Called once nbgrader has made the student's rows, before any notebook."""
+
     def init_single_notebook_resources(self, notebook_filename: str) -> dict:
-        """nbgrader's resources, with the worker's execution of the notebook
-        being finished, for :class:`~autograder.pipeline.replay.ReplayExecution`."""
+        """nbgrader's resources, with the execution of the notebook being finished
+        (for :class:`~autograder.pipeline.replay.ReplayExecution`) and the run's
+        plan (for :class:`~autograder.pipeline.apply_verdicts.ApplyVerdicts`)."""
         resources = super().init_single_notebook_resources(notebook_filename)
         if not self._sanitizing and resources["unique_key"] in self._replaying:
             resources[REPLAY_KEY] = self._replaying[resources["unique_key"]]
+            if self.plan is not None:
+                resources[PLAN_KEY] = self.plan
         return resources
 
     def finish(self, student, results: dict) -> None:
@@ -165,19 +196,3 @@ class StudentAutograde(Autograde):
         self.set_permissions(assignment, student)
         self.run_post_convert_hook()
         self._notebooks_of.pop(student, None)
-
-    def discard(self, student) -> None:
-        """Remove a failed student's autograded notebooks, as nbgrader does."""
-        dest = os.path.normpath(self._format_dest(self.assignment_id, student))
-        notebooks = self._notebooks_of.pop(student, None) or self.notebook_files(student)
-        if self.coursedir.notebook_id == "*":
-            if os.path.exists(dest):
-                self.log.warning("Removing failed assignment: %s", dest)
-                utils.rmtree(dest)
-            return
-        for notebook in notebooks:
-            path = os.path.join(dest, os.path.splitext(os.path.basename(notebook))[0]
-                                + self.exporter.file_extension)
-            if os.path.exists(path):
-                self.log.warning("Removing failed notebook: %s", path)
-                utils.remove(path)

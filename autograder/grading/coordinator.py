@@ -2,35 +2,29 @@
 
 The same pipeline as ``nbgrader autograde`` with the course config (the
 config's sanitize steps, ``GuardedExecute`` in the sandbox, ``ApplyVerdicts``,
-``SaveAutoGrades``, late penalties, ...), split so that the expensive part
-runs in parallel:
+``SaveAutoGrades``, late penalties, ...), run per submission on a worker, so
+that the coordinator (this process) is off the critical path:
 
-1. the **coordinator** (this process, the only one that opens the gradebook)
-   runs nbgrader's own per-student start and sanitize pass
-   (:meth:`~autograder.grading.converter.StudentAutograde.prepare`);
-2. a **worker** (a local process, or a Dask worker anywhere) executes the
-   sanitized notebook with ``GuardedExecute`` and harvests its values
-   (:func:`~autograder.grading.worker.run_student_task`); a task carries the
-   notebook, the public files and the plan's harvest spec, nothing else;
-3. the coordinator runs nbgrader's autograde pass with ``GuardedExecute``
-   replaced by a replay of the worker's result
-   (:meth:`~autograder.grading.converter.StudentAutograde.finish`), which
-   computes the verdicts and writes the grades.
+1. the **coordinator** loads nbgrader as ``nbgrader autograde`` does, finds
+   the submissions and which of them changed (:mod:`.submissions`,
+   :mod:`.state`), and builds the run's kit once (:mod:`.kit`: the
+   configuration, a replica of the assignment's gradebook rows, the release);
+   the plan (reference training and hidden cases) is built in a thread while
+   the first submissions execute, and sent to every worker once;
+2. a **worker** (a local process, or a Dask worker anywhere) runs nbgrader's
+   per-student steps for one submission against the replica: the safe reading
+   and sanitizing, ``GuardedExecute`` in the sandbox, the verdicts, the loss
+   plot and the autograded notebook (:func:`~autograder.grading.worker.grade_task`),
+   and returns the rows nbgrader wrote and the autograded folder;
+3. the coordinator writes the folder and, in batches of one transaction each,
+   the rows into the real gradebook (:mod:`.gradebook_writer`): the same
+   gradebook ``nbgrader autograde`` writes.
 
-The coordinator prepares a few submissions ahead and finishes each as its
-result arrives, so its bookkeeping overlaps the workers' execution
-(:class:`~autograder.grading.run.Run`). The plan (reference training and
-hidden cases) is built once, in a thread of the coordinator, while the first
-submissions execute; the workers only need its inputs, which are drawn from
-the same seed at once. The reference training does not depend on the seed and
-is read from ``.backprop/cache`` after the first run
-(:mod:`autograder.plan.cache`). Submissions never timed go first, then the
-slowest of the previous run, so that a long one does not start last while
-the other workers idle.
-
-Only new or changed submissions are graded unless ``force``
-(:mod:`autograder.grading.state`), and a run killed at any moment is completed
-by the next one.
+Submissions stream through a bounded window, so the coordinator's memory does
+not grow with the class. Submissions never timed go first, then the slowest
+of the previous run, so that a long one does not start last while the other
+workers idle. Only new or changed submissions are graded unless ``force``,
+and a run killed at any moment is completed by the next one.
 """
 
 import os
@@ -51,7 +45,7 @@ from .outcome import (
     summary,
 )
 from .progress import Progress
-from .run_files import log_files, run_lock, write_last_run
+from .run_files import log_files, remove_stale_run_dirs, run_lock, write_last_run
 from .runtime import long_lived_frozen, warnings_to, working_dir
 
 
@@ -66,11 +60,12 @@ def course_root(course) -> Path:
 
 def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=None,
                 force=False, students=None, require_sandbox=False, progress=True,
-                stream=None) -> GradeReport:
+                stream=None, security=None) -> GradeReport:
     """Autograde ``submitted/*/<assignment>`` of ``course`` in parallel.
 
     ``workers`` local processes (default: the CPU count), or the Dask cluster
-    at ``scheduler``. Only new or changed submissions unless ``force``; only
+    at ``scheduler`` (``security``: a ``distributed.security.Security`` for
+    ``tls://``). Only new or changed submissions unless ``force``; only
     ``students`` if given. Raises :class:`GradeSetupError` for unusable
     input; a submission that fails to grade is listed in the report.
     """
@@ -91,15 +86,18 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
                          sandbox=sandbox_line(scheduler, require_sandbox))
     with ExitStack() as stack:
         stack.enter_context(run_lock(state_dir))
+        remove_stale_run_dirs(state_dir)
         log_file, worker_log = log_files(state_dir)
         report.log_file = log_file
         stack.enter_context(warnings_to(log_file))
         stack.enter_context(working_dir(root))
         stack.enter_context(long_lived_frozen())
-        # The workers start (and import) while the coordinator loads nbgrader.
-        pool = stack.enter_context(_pool(workers, scheduler, worker_log))
+        # A Dask client connects while the coordinator loads nbgrader; local
+        # workers are forked once the run's kit is built (Run.grade).
+        pool = stack.enter_context(_pool(workers, scheduler, worker_log, security=security,
+                                         require_sandbox=require_sandbox,
+                                         run_dir=state_dir / f"run-{os.getpid()}"))
         report.pool = pool.description
-        from ..pipeline.cell_metadata import remembering_cells
         from .converter import FATAL_ERRORS, SetupError
         from .run import Run
         from .state import GradeState
@@ -111,7 +109,6 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
                              local=scheduler is None)
         except SetupError as exc:
             raise GradeSetupError(str(exc)) from None
-        stack.enter_context(remembering_cells(run.app))
         if todo:
             try:
                 run.grade(todo, pool, Progress(len(todo), stream) if progress else None)
@@ -126,20 +123,24 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
 
 
 @contextmanager
-def _pool(workers, scheduler, worker_log):
+def _pool(workers, scheduler, worker_log, *, security, require_sandbox, run_dir):
     """The worker pool, closed at the end (killed if the run stops early)."""
-    from .pools import DaskPool, LocalPool
-
     if scheduler:
+        from .dask_pool import DaskPool, plain_tcp_warning
+
+        warning = plain_tcp_warning(scheduler)
+        if warning:
+            print(f"backprop grade: {warning}", file=sys.stderr)
         try:
-            pool = DaskPool(scheduler)
-        except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
+            pool = DaskPool(scheduler, security=security, require_sandbox=require_sandbox)
+        except (OSError, TimeoutError, RuntimeError, ValueError, TypeError) as exc:
             raise GradeSetupError(f"cannot use the Dask scheduler {scheduler}: "
                                   f"{describe_error(exc)}") from None
     else:
-        pool = LocalPool(workers or os.cpu_count() or 1, log_path=worker_log)
+        from .pools import LocalPool
+
+        pool = LocalPool(workers or os.cpu_count() or 1, log_path=worker_log, run_dir=run_dir)
     try:
-        pool.warm()
         yield pool
     except BaseException:
         pool.close(kill=True)
@@ -148,14 +149,22 @@ def _pool(workers, scheduler, worker_log):
 
 
 def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=None,
-              force=False, students=None, require_sandbox=False) -> tuple[int, GradeReport]:
+              force=False, students=None, require_sandbox=False, tls_ca_file=None,
+              tls_cert=None, tls_key=None) -> tuple[int, GradeReport]:
     """``backprop grade``: ``(exit code, report)``; the code is 0 when all were
     graded, 1 when some failed to grade or the run stopped, 2 for a usage or file
     error (the report is then ``None``)."""
     try:
+        security = None
+        if tls_ca_file or tls_cert or tls_key:
+            if not scheduler:
+                raise GradeSetupError("--tls-ca-file, --tls-cert and --tls-key need --scheduler")
+            from .dask_pool import security_from
+
+            security = security_from(tls_ca_file, tls_cert, tls_key)
         report = grade_class(assignment=assignment, course=course, workers=workers,
                              scheduler=scheduler, force=force, students=students,
-                             require_sandbox=require_sandbox)
+                             require_sandbox=require_sandbox, security=security)
     except GradeSetupError as exc:
         print(f"backprop grade: {exc}", file=sys.stderr)
         return 2, None

@@ -51,15 +51,17 @@ def descendants(pid) -> list:
 
 def measuring(kernel_manager_class, usage: KernelUsage):
     """The configured kernel manager, unchanged but for adding its kernel's
-    usage to ``usage`` before the kernel is shut down."""
+    usage to the class's ``usage`` (first ``usage``; a worker points it at each
+    task's in turn) before the kernel is shut down."""
 
     class MeasuredKernelManager(kernel_manager_class):
         async def shutdown_kernel(self, now=False, restart=False):
             process = getattr(getattr(self, "provisioner", None), "process", None)
             if process is not None:
-                usage.add_process_tree(process.pid)
+                type(self).usage.add_process_tree(process.pid)
             return await ensure_async(super().shutdown_kernel(now=now, restart=restart))
 
+    MeasuredKernelManager.usage = usage
     MeasuredKernelManager.__name__ = kernel_manager_class.__name__
     MeasuredKernelManager.__qualname__ = kernel_manager_class.__qualname__
     return MeasuredKernelManager

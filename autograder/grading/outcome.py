@@ -29,8 +29,13 @@ class GradeReport:
     failed: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     workers: dict = field(default_factory=dict)
+    refused_workers: dict = field(default_factory=dict)
     seconds: float = 0.0
     coordinator_cpu: float = 0.0
+    #: the coordinator's CPU seconds (since the command started) when it sent the
+    #: first submission, and when the first submission began on a worker (wall clock)
+    fixed_cpu: float = 0.0
+    first_started: float = None
     log_file: Path = None
     #: How the student kernels are isolated, in one line (:func:`sandbox_line`).
     sandbox: str = ""
@@ -44,8 +49,10 @@ class GradeReport:
             "assignment": self.assignment, "course": str(self.course), "pool": self.pool,
             "submissions": self.submissions, "order": self.order, "graded": self.graded,
             "up_to_date": self.up_to_date, "failed": self.failed, "timings": self.timings,
-            "workers": self.workers, "seconds": round(self.seconds, 3),
+            "workers": self.workers, "refused_workers": self.refused_workers,
+            "seconds": round(self.seconds, 3),
             "coordinator_cpu": round(self.coordinator_cpu, 3),
+            "fixed_cpu": round(self.fixed_cpu, 3), "first_started": self.first_started,
             "log_file": str(self.log_file) if self.log_file else None,
             "sandbox": self.sandbox,
         }
@@ -82,6 +89,8 @@ def summary(report: GradeReport) -> str:
     for key, info in sorted(report.workers.items()):
         lines.append(f"  worker {key}: {info['tasks']} task(s), peak memory "
                      f"{mib(info['worker_peak_rss'])} (its kernels {mib(info['kernel_peak_rss'])})")
+    for key, reason in sorted(report.refused_workers.items()):
+        lines.append(f"  worker {key} was not used: {reason}")
     if report.failed:
         lines.append(f"FAILED TO GRADE: {len(report.failed)} submission"
                      f"{'s' * (len(report.failed) != 1)}")

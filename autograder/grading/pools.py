@@ -1,51 +1,46 @@
-"""Where a parallel run's tasks execute: local processes or a Dask cluster.
+"""Where a run's submissions are graded: local worker processes (or Dask, :mod:`.dask_pool`).
 
-Both pools take a :class:`~.tasks.Task` (plain data, run by
-:func:`~.worker.run_student_task`) and put ``(tag, future, result, error)``
-on one queue when it is done, so the coordinator waits in
-one place; ``resolve`` turns that into ``(result, error)``.
+Every pool takes the run's kit once (:meth:`start`) and its plan once
+(:meth:`publish_plan`), then :class:`~.tasks.Task` s (:meth:`submit`), and puts
+``(tag, future, result, error)`` on one queue when a task is done, so the
+coordinator waits in one place; :meth:`resolve` turns that into ``(result,
+error)``, or ``None`` when the completion is stale or the task was sent again.
 
-* :class:`LocalPool`: a ``ProcessPoolExecutor``. On Linux the coordinator
-  imports the task's modules and then forks the workers at once, before it
-  starts any thread, so no worker pays for the imports again (elsewhere, and
-  when a broken pool is rebuilt, the workers are spawned). Each worker dies
-  with the coordinator (``PR_SET_PDEATHSIG``; its sandboxed kernels die with
-  it), so a killed run leaves nothing behind; worker output (and its
-  kernels') goes to a log file. A pool broken by a dying worker is rebuilt
-  and its tasks resubmitted.
-* :class:`DaskPool`: a ``distributed.Client`` on a running scheduler; tasks
-  carry all their data, results come back as data.
+:class:`LocalPool` is a ``ProcessPoolExecutor`` whose workers are forked once
+the kit is built: they inherit every import and the kit itself, and start
+their first kernel at once. The plan follows through a file of the run's
+private folder (:mod:`.shared`). Each worker dies with the coordinator
+(``PR_SET_PDEATHSIG``; its sandboxed kernels die with it), so a killed run
+leaves nothing behind; worker output (and its kernels') goes to a log file. A
+pool broken by a dying worker is rebuilt and its tasks sent again (the new
+workers are spawned, and read the kit from its file).
 """
 
+from __future__ import annotations
+
+import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import sys
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
-from .worker import run_student_task, warm_up
+from .kit import KitError
+from .shared import SharedFile
 
-#: How often a task is resubmitted after its worker died under it.
+#: How often a task is sent again after its worker died under it.
 MAX_ATTEMPTS = 2
 
 
 def _context(fork_allowed):
-    """``fork`` (after importing what a task needs) where it is safe, else ``spawn``.
-
-    Forking is safe only while this process runs a single thread."""
+    """``fork`` where it is safe (a single thread, on Linux), else ``spawn``."""
     import gc
-    import multiprocessing
     import threading
 
     if fork_allowed and sys.platform.startswith("linux") and threading.active_count() == 1:
-        # What a task imports, imported once here so that no worker imports it again.
-        import jupyter_client.manager  # noqa: F401
-        import nbclient  # noqa: F401
-        import nbgrader.preprocessors  # noqa: F401
-
-        from ..pipeline import guarded_execute  # noqa: F401
         # What the workers inherit is never collected in them either: their
         # collections stay small and do not copy the shared pages.
         gc.freeze()
@@ -65,7 +60,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_local_worker(log_path, path_env) -> None:
+def _init_local_worker(log_path, path_env, kit, prestart) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's
     if path_env:
@@ -75,41 +70,84 @@ def _init_local_worker(log_path, path_env) -> None:
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
-    warm_up()
+    if isinstance(kit, SharedFile):  # a worker started again: the kit comes from its file
+        kit = kit.get(timeout=0)
+    process = multiprocessing.current_process()
+    process._backprop_kit = kit
+    if kit is None:
+        return
+    from multiprocessing.util import Finalize
+
+    from .worker_session import sessions
+
+    registry = sessions()
+    Finalize(registry, registry.close, exitpriority=10)  # warm kernels, private folder
+    if prestart:
+        registry.get(kit).thread().start_next_kernel()
+
+
+def grade_local(task, plan):
+    """A local worker's entry point: :func:`~.worker.grade_task` with its kit."""
+    from .worker import grade_task
+
+    kit = getattr(multiprocessing.current_process(), "_backprop_kit", None)
+    if kit is None:
+        raise KitError("this worker process was started again after a crash and could "
+                       "not receive the course configuration; run `backprop grade` again")
+    return grade_task(task, kit, plan)
 
 
 class LocalPool:
     """A bounded pool of local worker processes."""
 
-    def __init__(self, workers, *, log_path=None):
+    def __init__(self, workers, *, log_path=None, run_dir):
         self.capacity = workers
         self.description = f"{workers} local worker process{'es' * (workers != 1)}"
         self.done = queue.Queue()
-        self._init_args = (str(log_path) if log_path else None, os.environ.get("PATH", ""))
+        self.run_dir = Path(run_dir)
+        self._log, self._path = (str(log_path) if log_path else None,
+                                 os.environ.get("PATH", ""))
         self._executor = None
         self._tasks = {}  # tag -> (task, attempts)
         self._futures = {}  # tag -> future
+        self.kit = self.kit_file = None
+        self.plan_file = SharedFile(self.run_dir / "plan.pickle")
+        self.refusing = {}
+
+    def start(self, kit, *, prestart=True) -> None:
+        """Fork the workers with ``kit`` (also written for workers started later)."""
+        self.kit, self.prestart = kit, prestart
+        self.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            data = kit.dumps()
+        except KitError:
+            data = None
+        if data is not None:
+            self.kit_file = SharedFile(self.run_dir / "kit.pickle")
+            self.kit_file.publish(data)
         self._start(_context(fork_allowed=True))
 
-    def _start(self, context):
+    def _start(self, context) -> None:
+        forked = context.get_start_method() == "fork"
+        kit = self.kit if forked else self.kit_file
         self._executor = ProcessPoolExecutor(self.capacity, mp_context=context,
                                              initializer=_init_local_worker,
-                                             initargs=self._init_args)
+                                             initargs=(self._log, self._path, kit,
+                                                       self.prestart))
+        for _ in range(self.capacity):  # start them now, not at the first task
+            self._executor.submit(os.getpid)
 
-    def warm(self):
-        """Start the worker processes now (forked at once, or spawned to import
-        while the coordinator sets up)."""
-        for _ in range(self.capacity):
-            self._executor.submit(warm_up)
+    def publish_plan(self, plan) -> None:
+        self.plan_file.publish(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
 
     def submit(self, tag, task) -> None:
         attempts = self._tasks.get(tag, (None, 0))[1] + 1
         self._tasks[tag] = (task, attempts)
         try:
-            future = self._executor.submit(run_student_task, task)
+            future = self._executor.submit(grade_local, task, self.plan_file)
         except BrokenProcessPool:  # a worker died since the last completion
             self._rebuild()
-            future = self._executor.submit(run_student_task, task)
+            future = self._executor.submit(grade_local, task, self.plan_file)
         self._futures[tag] = future
         future.add_done_callback(lambda f, tag=tag: self._on_done(tag, f))
 
@@ -121,7 +159,7 @@ class LocalPool:
 
     def resolve(self, tag, future, result, error):
         """Turn a completion into ``(result, error)``; ``None`` when it is stale
-        or its task was resubmitted because its worker died."""
+        or its task was sent again because its worker died."""
         if self._futures.get(tag) is not future:
             return None
         if isinstance(error, BrokenProcessPool):
@@ -134,7 +172,7 @@ class LocalPool:
         return result, error
 
     def _rebuild(self):
-        """Replace a broken executor; resubmit the tasks that were in it."""
+        """Replace a broken executor; send again the tasks that were in it."""
         if not getattr(self._executor, "_broken", False):
             return
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -151,64 +189,18 @@ class LocalPool:
         return list(processes)
 
     def close(self, *, kill=False) -> None:
-        if kill:
-            for pid in self.worker_pids():
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        self._executor.shutdown(wait=not kill, cancel_futures=True)
-
-
-class DaskPool:
-    """Tasks sent to a Dask distributed scheduler."""
-
-    def __init__(self, address, *, connect_timeout=10, workers_timeout=60):
+        if self._executor is not None:
+            if kill:
+                for pid in self.worker_pids():
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+            self._executor.shutdown(wait=not kill, cancel_futures=True)
+        for shared in (self.kit_file, self.plan_file):
+            if shared is not None:
+                Path(shared.path).unlink(missing_ok=True)
         try:
-            from distributed import Client
-        except ImportError as exc:  # pragma: no cover - an optional dependency
-            raise RuntimeError("--scheduler needs dask[distributed] (pip install "
-                               "'backprop-course[scale]')") from exc
-        self.client = Client(address, timeout=connect_timeout, set_as_default=False)
-        try:
-            self.client.wait_for_workers(1, timeout=workers_timeout)
-        except BaseException:
-            self.client.close()
-            raise
-        threads = sum(self.client.nthreads().values())
-        self.capacity = max(1, threads)
-        self.description = f"Dask cluster {address} ({threads} worker thread" \
-                           f"{'s' * (threads != 1)})"
-        self.done = queue.Queue()
-        self._futures = {}
-        self._token = uuid.uuid4().hex[:12]
-
-    def warm(self):
-        """Import the task's modules on every worker, without waiting for them."""
-        self._warm = [self.client.submit(warm_up, pure=False, workers=[address],
-                                         key=f"backprop-warm-up-{self._token}-{address}")
-                      for address in self.client.nthreads()]
-
-    def submit(self, tag, task) -> None:
-        future = self.client.submit(run_student_task, task, pure=False,
-                                    key=f"backprop-grade-{self._token}-{tag}")
-        self._futures[tag] = future
-        future.add_done_callback(lambda f, tag=tag: self._on_done(tag, f))
-
-    def _on_done(self, tag, future):
-        try:
-            result, error = future.result(), None
-        except BaseException as exc:  # noqa: BLE001 - the remote task's exception
-            result, error = None, exc
-        self.done.put((tag, future, result, error))
-
-    def resolve(self, tag, future, result, error):
-        if self._futures.get(tag) is not future:
-            return None
-        self._futures.pop(tag).release()
-        return result, error
-
-    def close(self, *, kill=False) -> None:
-        for future in self._futures.values():
-            future.cancel()
-        self.client.close()
+            self.run_dir.rmdir()
+        except OSError:
+            pass

@@ -1,64 +1,52 @@
-"""One grading run's coordinator state: which submissions, in what order, and
-the loop that prepares, dispatches and finishes them.
+"""One grading run's coordinator: which submissions, in what order, and the loop
+that sends them to the workers and writes what comes back.
 
-See :mod:`autograder.grading.coordinator` for how a run is put together. This
-module imports nbgrader; the coordinator imports it only once the workers
-have started, so that they start while it loads.
+See :mod:`autograder.grading.coordinator` for how a run is put together. The
+coordinator never parses a notebook: it reads each submitted folder's files
+(:mod:`.submissions`), keeps a bounded window of tasks in flight, writes each
+returned autograded folder, and writes the gradebook rows in batches
+(:mod:`.gradebook_writer`), one transaction each; a student is recorded as
+graded (:mod:`.state`) once its batch is committed. Nothing of a submission
+stays in memory once it is written.
 """
 
 import gc
 import os
 import queue as queue_module
-import threading
 import time
 from collections import deque
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters.base import NbGraderException
+from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
+from ..pipeline.gradebook_index import ensure_indexes
+from ..plan.cache import PlanCache
 from ..plan.course_data import load_course_data
 from ..plan.plan import inputs_only_plan
 from ..plan.settings import BackpropGrader
 from ..sandbox.probe import default_bwrap, sandbox_problem
 from . import state as grade_state
-from .converter import FATAL_ERRORS, StudentAutograde, load_app, split_pipeline
+from .converter import StudentAutograde, load_app, split_pipeline
+from .gradebook_writer import GradebookWriter
+from .kit import build_kit
 from .outcome import GradeAborted, GradeSetupError, describe_error
-from .tasks import Task, execute_settings, read_public_files
+from .plan_builder import PlanBuilder
+from .run_results import Results
+from .submissions import read_task, stat_signature, submission_hash
 
 #: Seconds a task may take beyond the config's per-submission budget before
 #: the coordinator gives up on it.
 TASK_SLACK = 120
 
 
-def early_harvest_spec(public_dir, seed) -> dict:
+def early_harvest_spec(public_dir, seed, cache_dir="") -> dict:
     """The harvest spec of the plan for ``seed``, without its expected values
     (drawn in milliseconds; the full plan takes seconds)."""
-    return inputs_only_plan(load_course_data(public_dir), seed=seed).harvest_spec()
-
-
-class PlanBuilder(threading.Thread):
-    """Builds the full plan (the same one ApplyVerdicts asks for) in the background."""
-
-    def __init__(self, grader, spec):
-        super().__init__(name="backprop-plan", daemon=True)
-        self.grader, self.spec, self.error = grader, spec, None
-
-    def run(self):
-        try:
-            plan = self.grader.plan()
-            if plan.harvest_spec() != self.spec:
-                raise RuntimeError("the workers' harvest spec differs from the plan's")
-        except BaseException as exc:  # noqa: BLE001 - reported by wait()
-            self.error = exc
-
-    def wait(self):
-        if not self.is_alive() and self.error is None and self.ident is None:
-            self.start()
-        self.join()
-        if self.error is not None:
-            raise GradeSetupError(f"the grading plan could not be built: {self.error}")
+    cache = PlanCache(cache_dir) if cache_dir else None
+    return inputs_only_plan(load_course_data(public_dir, cache), seed=seed).harvest_spec()
 
 
 class Run:
@@ -81,6 +69,7 @@ class Run:
             raise GradeSetupError(f"unknown assignment {self.assignment!r}: it is not in the "
                                   f"gradebook (run `nbgrader generate_assignment "
                                   f"{self.assignment}`)") from None
+        ensure_indexes(db_url)  # every per-student query joins unindexed foreign keys
         configured = app.config.BackpropGrader.get("hidden_seed")
         seed = configured if configured is not None else self.state.seed(self.assignment)
         app.update_config(Config({"BackpropGrader": {"hidden_seed": seed}}))
@@ -112,153 +101,151 @@ class Run:
         if Path(grader.public_dir or "").resolve() != self.public_dir.resolve():
             raise GradeSetupError(f"BackpropGrader.public_dir ({grader.public_dir}) is not "
                                   f"the release of {self.assignment!r} ({self.public_dir})")
-
-        settings = execute_settings(app.config, execute_class)
-        grading = grade_state.fingerprint(course_root=self.root, assignment=self.assignment,
-                                          seed=seed, config=app.config)
-        if require_sandbox:
-            settings.setdefault("SandboxedKernelManager", {})["require_sandbox"] = True
+        if require_sandbox and local:
             problem = sandbox_problem(default_bwrap())
-            if local and problem:
+            if problem:
                 raise GradeSetupError(f"--require-sandbox: {problem}")
 
+        grading = grade_state.fingerprint(course_root=self.root, assignment=self.assignment,
+                                          seed=seed, config=app.config)
         self.app, self.converter, self.grader, self.grading = app, converter, grader, grading
-        self.execute_class, self.settings = execute_class, settings
-        self.hashes = {s: grade_state.tree_hash(submitted[s]) for s in chosen}
-        if force:
-            todo = chosen
-        else:
-            complete = grade_state.graded_in_gradebook(db_url, self.assignment)
-            todo = [s for s in chosen if not (
-                s in complete and self._outputs_exist(s)
-                and self.state.is_recorded(self.assignment, s, submission=self.hashes[s],
-                                           grading=grading))]
-        self.report.up_to_date = [s for s in chosen if s not in todo]
+        self.execute_class, self.pipeline = execute_class, pipeline
+        self.require_sandbox, self.submitted = require_sandbox, submitted
+        complete = set() if force else grade_state.graded_in_gradebook(db_url, self.assignment)
+        # The content hash of a folder to grade anyway is computed when it is sent.
+        self.hashes, self.unhashable, todo = {}, {}, []
+        for student in chosen:
+            if self._up_to_date(student, complete, force):
+                continue
+            todo.append(student)
+        queued = set(todo)
+        self.report.up_to_date = [s for s in chosen if s not in queued]
         self.report.order = self.state.longest_first(self.assignment, todo)
         return self.report.order
+
+    def _up_to_date(self, student, complete, force) -> bool:
+        """Whether ``student`` was graded with this fingerprint and is unchanged;
+        records the folder's signature (and its hash, when it had to be computed)."""
+        entry = self.state.entry(self.assignment, student)
+        folder = self.submitted[student]
+        if force or entry is None or entry.get("fingerprint") != self.grading \
+                or student not in complete or not self._outputs_exist(student):
+            self.hashes[student] = [None, stat_signature(folder)]
+            return False
+        try:
+            digest, signature = submission_hash(folder, entry)
+        except (OSError, ValueError) as exc:  # an odd file: this student only
+            self.unhashable[student] = f"its folder could not be read: {describe_error(exc)}"
+            return False
+        self.hashes[student] = [digest, signature]
+        return digest == entry.get("submission")
+
+    def _hash(self, student) -> None:
+        """The content hash of a folder about to be sent (see :meth:`_up_to_date`)."""
+        if self.hashes[student][0] is None:
+            self.hashes[student][0] = grade_state.tree_hash(self.submitted[student])
 
     def _outputs_exist(self, student) -> bool:
         dest = Path(self.converter._format_dest(self.assignment, student))
         return all((dest / os.path.basename(f)).is_file()
                    for f in self.converter.notebook_files(student))
 
-    def grade(self, todo, pool, progress) -> None:
-        gc.freeze()  # what setup loaded lives until the end (see runtime.long_lived_frozen)
-        spec = early_harvest_spec(self.public_dir, self.report.seed)
-        self.plan_builder = PlanBuilder(self.grader, spec)
-        public_files = read_public_files(self.public_dir)
-        budget = self._task_budget()  # per notebook
-        pending, inflight = deque(todo), {}
-        ahead = 2 * pool.capacity
-        self.progress = progress
-
-        while pending or inflight:
-            while pending and len(inflight) < ahead:
-                student = pending.popleft()
-                began = time.monotonic()
-                try:
-                    notebooks = self.converter.prepare(student)
-                except FATAL_ERRORS:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - nbgrader's per-student errors
-                    self._fail(student, f"nbgrader could not sanitize it: {describe_error(exc)}", exc)
-                    continue
-                if notebooks is None:
-                    self._fail(student, "excluded by CourseDirectory.student_id_exclude")
-                    continue
-                pool.submit(student, Task(student=student, notebooks=notebooks,
-                                          public_files=public_files, harvest_spec=spec,
-                                          config=self.settings,
-                                          execute_class=self.execute_class))
-                now = time.monotonic()
-                inflight[student] = {"prepare": now - began, "submitted": now,
-                                     "submitted_wall": time.time(),
-                                     "deadline": now + budget * len(notebooks)
-                                     * (1 + len(inflight) // pool.capacity)}
-                if self.plan_builder.ident is None and (len(inflight) >= pool.capacity
-                                                        or not pending):
-                    self.plan_builder.start()  # the workers are busy: build the plan now
-                self._drain(pool, inflight, block=False)
-            self._drain(pool, inflight, block=True)
-            self._expire(pool, inflight)
-
     def _task_budget(self) -> float:
         probe = self.execute_class(config=self.converter.config)
         return probe.submission_timeout + probe.harvest_timeout + TASK_SLACK
 
-    def _drain(self, pool, inflight, *, block) -> None:
-        timeout = 0.5 if block else 0
+    def _late_step(self):
+        steps = [c for c in self.pipeline if isinstance(c, type)
+                 and issubclass(c, AssignLatePenalties)]
+        return steps[0](config=self.app.config, parent=self.converter) if steps else None
+
+    # -- the loop -------------------------------------------------------------------
+    def grade(self, todo, pool, progress) -> None:
+        gc.freeze()  # what setup loaded lives until the end (see runtime.long_lived_frozen)
+        spec = early_harvest_spec(self.public_dir, self.report.seed, self.grader.cache_dir)
+        kit = build_kit(self.app, harvest_spec=spec, require_sandbox=self.require_sandbox)
+        pool.start(kit, prestart=len(todo) > pool.capacity)  # local workers are forked here
+        self.report.refused_workers = pool.refusing
+        plan_builder = PlanBuilder(self.grader, spec, publish=pool.publish_plan)
+        plan_builder.start()
+        writer = GradebookWriter(self.app.coursedir.db_url, self.assignment,
+                                 late_step=self._late_step())
+        results = Results(self, writer, progress)
+        try:
+            self._loop(todo, pool, results, plan_builder)
+            results.flush()
+        finally:
+            writer.close()
+        plan_builder.check()
+        self.state.save()
+
+    def _loop(self, todo, pool, results, plan_builder) -> None:
+        budget = self._task_budget()
+        coursedir = self.app.coursedir
+        root = coursedir.format_path(coursedir.submitted_directory, ".", ".")
+        reading = dict(notebook_pattern=coursedir.notebook_id + ".ipynb",
+                       ignore=list(coursedir.ignore),
+                       max_bytes=self.converter.exporter.max_bytes, root=root)
+        pending, inflight = deque(todo), {}
+        ahead = 2 * pool.capacity
+        for student, reason in self.unhashable.items():
+            pending.remove(student)
+            results.fail(student, reason)
+        while pending or inflight:
+            while pending and len(inflight) < ahead:
+                student = pending.popleft()
+                try:
+                    self._hash(student)
+                except (OSError, ValueError) as exc:  # an odd file: this student only
+                    results.fail(student, f"its folder could not be read: {describe_error(exc)}")
+                    continue
+                task = read_task(student, self.submitted[student], **reading)
+                task.prestart = len(pending) >= pool.capacity
+                pool.submit(student, task)
+                if not self.report.fixed_cpu:
+                    self.report.fixed_cpu = time.process_time()
+                now = time.monotonic()
+                notebooks = len(task.refused) + sum(1 for rel in task.files
+                                                    if "/" not in rel and rel.endswith(".ipynb"))
+                inflight[student] = {"submitted": now, "submitted_wall": time.time(),
+                                     "deadline": now + budget * max(1, notebooks)
+                                     * (1 + len(inflight) // pool.capacity)}
+                self._drain(pool, inflight, results, block=False)
+            plan_builder.check()
+            self._drain(pool, inflight, results, block=True)
+            results.flush_if_due(final=not pending and not inflight)
+            self._expire(pool, inflight, results)
+
+    def _drain(self, pool, inflight, results, *, block) -> None:
+        timeout = 0.2 if block else 0
         while True:
             try:
                 tag, future, result, error = pool.done.get(block=block, timeout=timeout or None)
             except queue_module.Empty:
                 return
+            block = False
             resolved = pool.resolve(tag, future, result, error)
             if resolved is None or tag not in inflight:
-                block = False
                 continue
-            result, error = resolved
+            record, error = resolved
             info = inflight.pop(tag)
             if error is not None:
-                self._fail(tag, f"the worker could not execute it: {describe_error(error)}", error)
+                results.fail(tag, f"the worker could not execute it: {describe_error(error)}",
+                             error)
+            elif record.fatal:
+                results.flush()
+                raise GradeAborted(f"{record.failure} (while grading {tag})")
             else:
-                self.plan_builder.wait()
-                began = time.monotonic()
-                try:
-                    self.converter.finish(tag, result.notebooks)
-                except FATAL_ERRORS:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - nbgrader's per-student errors
-                    self._fail(tag, f"nbgrader could not grade it: {describe_error(exc)}", exc)
-                else:
-                    finish = time.monotonic() - began
-                    self.state.record(self.assignment, tag, submission=self.hashes[tag],
-                                      grading=self.grading, seconds=result.seconds)
-                    self._done(tag, info, result, finish)
-            block = False
+                results.add(record, info)
 
-    def _expire(self, pool, inflight) -> None:
+    def _expire(self, pool, inflight, results) -> None:
         now = time.monotonic()
         late = [s for s, info in inflight.items() if now > info["deadline"]]
         for student in late:
             inflight.pop(student)
-            self._fail(student, "its worker did not answer in time")
+            results.fail(student, "its worker did not answer in time")
         if late:
+            results.flush()
             pool.close(kill=True)
             raise GradeAborted("a worker stopped answering; the run was stopped "
                                f"({', '.join(late)}); run `backprop grade` again")
-
-    def _fail(self, student, reason, exc=None) -> None:
-        self.report.failed[student] = reason
-        self.state.forget(self.assignment, student)
-        try:
-            self.converter.discard(student)
-        except Exception:  # noqa: BLE001 - best effort, as in nbgrader
-            pass
-        self.converter.log.error("Failed to grade %s: %s", student, reason,
-                                 exc_info=(type(exc), exc, exc.__traceback__) if exc else None)
-        if self.progress:
-            self.progress.step(student, ok=False)
-
-    def _done(self, student, info, result, finish) -> None:
-        self.report.graded.append(student)
-        self.report.timings[student] = {
-            "prepare": round(info["prepare"], 3),
-            "queued": round(result.started - info["submitted_wall"], 3),
-            "execute": round(result.seconds, 3),
-            "cpu_worker": round(result.cpu_worker, 3),
-            "cpu_kernels": round(result.cpu_kernels, 3),
-            "finish": round(finish, 3),
-            "turnaround": round(time.monotonic() - info["submitted"], 3),
-            "worker": result.worker,
-        }
-        seen = self.report.workers.setdefault(result.worker, {"tasks": 0, "worker_peak_rss": 0,
-                                                              "kernel_peak_rss": 0})
-        seen["tasks"] += 1
-        seen["worker_peak_rss"] = max(seen["worker_peak_rss"], result.worker_peak_rss)
-        seen["kernel_peak_rss"] = max(seen["kernel_peak_rss"], result.kernel_peak_rss)
-        if self.progress:
-            self.progress.step(student)
-
-
-# -- the command ---------------------------------------------------------------

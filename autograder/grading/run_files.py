@@ -28,6 +28,19 @@ def run_lock(state_dir: Path):
         yield
 
 
+def remove_stale_run_dirs(state_dir: Path) -> None:
+    """Remove the private ``run-<pid>`` folders (kit and plan for local workers) that
+    a killed run left; called with the run lock held, so none is in use."""
+    for folder in Path(state_dir).glob("run-*"):
+        if folder.is_dir() and not folder.is_symlink():
+            for name in ("kit.pickle", "plan.pickle"):
+                (folder / name).unlink(missing_ok=True)
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+
+
 def log_files(state_dir: Path):
     """The coordinator's and the workers' log files of a new run (old logs rotated)."""
     logs = Path(state_dir) / LOG_DIR

@@ -10,10 +10,16 @@ A submission is up to date, and skipped without ``--force``, when all of:
 * the gradebook holds a score for each of its autograded cells;
 * its autograded notebooks exist.
 
-A student is recorded only after nbgrader has committed its grades and
-written its autograded notebook, and the file is replaced atomically, so a
-run killed at any moment loses at most the students in flight, which the
-next run grades again.
+A student is recorded only after its grades are committed to the gradebook
+and its autograded notebook is written. Records are appended to a journal
+(``grade-state.journal``, one JSON line each, made durable once per batch)
+and folded into the state file, which is replaced atomically, at the end of a
+run; a torn last line is ignored. A run killed at any moment therefore loses
+at most the students not yet recorded, which the next run grades again.
+
+With each student's content hash the state keeps the folder's ``lstat``
+signature (:mod:`autograder.grading.submissions`), so an unchanged folder is
+recognised without reading its files.
 
 The state also keeps one hidden seed per assignment when the config leaves
 ``BackpropGrader.hidden_seed`` unset, so that incremental and resumed runs
@@ -33,6 +39,7 @@ from ..constants import STATE_DIR, STATE_FILE
 from ..safe_files import atomic_write
 
 FORMAT = 1
+JOURNAL_FILE = "grade-state.journal"
 #: Left out of the submission hash, as nbgrader leaves them out when copying.
 HASH_IGNORE = (".ipynb_checkpoints", "__pycache__", "*.pyc")
 
@@ -113,6 +120,7 @@ class GradeState:
 
     def __init__(self, course_root):
         self.path = Path(course_root) / STATE_DIR / STATE_FILE
+        self.journal = self.path.with_name(JOURNAL_FILE)
         self.data = {"format": FORMAT, "assignments": {}}
         if self.path.is_file():
             try:
@@ -121,6 +129,44 @@ class GradeState:
                     self.data = data
             except (OSError, ValueError):
                 pass  # unreadable: everything is graded again
+        self._replay()
+
+    def _replay(self) -> None:
+        try:
+            with open(self.journal, encoding="utf-8") as handle:
+                lines = handle.readlines()
+        except OSError:
+            return
+        for line in lines:
+            try:
+                item = json.loads(line)
+                students = self._assignment(str(item["a"]))["students"]
+                if item.get("e") is None:
+                    students.pop(str(item["s"]), None)
+                else:
+                    students[str(item["s"])] = dict(item["e"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line torn by a crash, or not ours
+
+    def _append(self, assignment, changes) -> None:
+        """Apply ``{student: entry or None}`` and append it to the journal, durably."""
+        students = self._assignment(assignment)["students"]
+        lines = []
+        for student, entry in changes.items():
+            if entry is None:
+                students.pop(student, None)
+            else:
+                students[student] = entry
+            lines.append(json.dumps({"a": assignment, "s": student, "e": entry}) + "\n")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.journal, "a", encoding="utf-8") as handle:
+            handle.write("".join(lines))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def entry(self, assignment, student) -> dict | None:
+        """What is recorded of ``student`` (hash, fingerprint, signature, time), or None."""
+        return self._assignment(assignment)["students"].get(student)
 
     def _assignment(self, assignment) -> dict:
         return self.data["assignments"].setdefault(assignment, {"seed": None, "students": {}})
@@ -138,13 +184,19 @@ class GradeState:
         return bool(entry) and entry.get("submission") == submission \
             and entry.get("fingerprint") == grading
 
-    def record(self, assignment, student, *, submission, grading, seconds=None) -> None:
-        self._assignment(assignment)["students"][student] = {
-            "submission": submission, "fingerprint": grading,
-            "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "seconds": None if seconds is None else round(seconds, 3),
-        }
-        self.save()
+    def record(self, assignment, student, *, submission, grading, seconds=None,
+               signature=None) -> None:
+        self.record_many(assignment, {student: dict(submission=submission, grading=grading,
+                                                    seconds=seconds, signature=signature)})
+
+    def record_many(self, assignment, graded: dict) -> None:
+        """Record ``{student: dict(submission=, grading=, seconds=, signature=)}`` at once."""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self._append(assignment, {student: {
+            "submission": info["submission"], "fingerprint": info["grading"],
+            "stat": info.get("signature"), "graded_at": stamp,
+            "seconds": None if info.get("seconds") is None else round(info["seconds"], 3),
+        } for student, info in graded.items()})
 
     def seconds(self, assignment, student):
         """How long the student's last recorded grading took, or None."""
@@ -162,29 +214,53 @@ class GradeState:
         return sorted(students, key=key)
 
     def forget(self, assignment, student) -> None:
-        if self._assignment(assignment)["students"].pop(student, None) is not None:
-            self.save()
+        self.forget_many(assignment, [student])
+
+    def forget_many(self, assignment, students) -> None:
+        known = self._assignment(assignment)["students"]
+        gone = [s for s in students if s in known]
+        if gone:
+            self._append(assignment, dict.fromkeys(gone))
 
     def save(self) -> None:
-        """Replace the file atomically and durably (write, fsync, rename)."""
+        """Replace the file atomically and durably (write, fsync, rename), with the
+        journal folded in; then start a new journal."""
         atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True).encode("utf-8"),
                      durable=True)
+        try:
+            os.unlink(self.journal)
+        except FileNotFoundError:
+            pass
 
 
 def graded_in_gradebook(db_url, assignment) -> set:
-    """Students whose every autograded cell has a score in the gradebook."""
-    from nbgrader.api import Gradebook
+    """Students whose every autograded cell has a score in the gradebook (one query)."""
+    import sqlalchemy
+    from nbgrader import api
 
-    complete = set()
-    with Gradebook(db_url) as gradebook:
-        assignment_row = gradebook.find_assignment(assignment)
-        expected = {nb.name for nb in assignment_row.notebooks}
-        for submission in gradebook.assignment_submissions(assignment):
-            notebooks = {nb.name: nb for nb in submission.notebooks}
-            if set(notebooks) != expected:
-                continue
-            if all(grade.auto_score is not None
-                   for nb in notebooks.values() for grade in nb.grades
-                   if grade.cell.cell_type == "code"):
-                complete.add(submission.student_id)
-    return complete
+    t = api.Base.metadata.tables
+    sub, snb, grade = t["submitted_assignment"], t["submitted_notebook"], t["grade"]
+    gc, tc, nb, asg = t["grade_cells"], t["task_cells"], t["notebook"], t["assignment"]
+    kind = sqlalchemy.func.coalesce(gc.c.cell_type, tc.c.cell_type)
+    blank = sqlalchemy.case((sqlalchemy.and_(kind == "code", grade.c.auto_score.is_(None)), 1),
+                            else_=0)
+    query = (sqlalchemy.select(sub.c.student_id,
+                               sqlalchemy.func.count(sqlalchemy.distinct(snb.c.notebook_id)),
+                               sqlalchemy.func.coalesce(sqlalchemy.func.sum(blank), 0))
+             .join(asg, asg.c.id == sub.c.assignment_id)
+             .outerjoin(snb, snb.c.assignment_id == sub.c.id)
+             .outerjoin(grade, grade.c.notebook_id == snb.c.id)
+             .outerjoin(gc, gc.c.id == grade.c.cell_id)
+             .outerjoin(tc, tc.c.id == grade.c.cell_id)
+             .where(asg.c.name == assignment)
+             .group_by(sub.c.student_id))
+    engine = sqlalchemy.create_engine(db_url, future=True)
+    try:
+        with engine.connect() as db:
+            expected = db.execute(sqlalchemy.select(sqlalchemy.func.count(nb.c.id))
+                                  .join(asg, asg.c.id == nb.c.assignment_id)
+                                  .where(asg.c.name == assignment)).scalar()
+            return {student for student, notebooks, blanks in db.execute(query)
+                    if notebooks == expected and not blanks}
+    finally:
+        engine.dispose()

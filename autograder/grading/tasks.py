@@ -1,84 +1,36 @@
-"""What a worker needs to run a submission, packed as plain data.
+"""What a worker gets for one submission, packed as plain data.
 
-A task carries the sanitized notebooks, the public course files as bytes
-(``data_prep.py``, ``binary.csv``), the plan's harvest spec (inputs only,
-never an expected value) and the execution settings of the course's nbgrader
-config, so that a worker on another machine (no shared filesystem) can run
-it. It never carries ``solutions/``, an expected value or the gradebook.
+A :class:`Task` carries one student's submitted folder as the coordinator
+read it: the regular files (never through a link, never a FIFO or device,
+within bounds), the notebooks it refused to read and why, and the files'
+modification times. Everything the run shares (configuration, gradebook
+replica, release, plan) travels once per worker instead (:mod:`.kit`).
 """
 
-import os
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from __future__ import annotations
 
-from ..constants import PACKAGE_DIR
-from ..sandbox.kernel_manager import PUBLIC_IGNORE
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 
 @dataclass
 class Task:
-    """One student's submission, ready to execute anywhere."""
+    """One student's submission, ready to grade anywhere."""
 
     student: str
-    notebooks: dict          # notebook id -> sanitized notebook JSON
-    public_files: dict       # relative path -> bytes
-    harvest_spec: dict
-    config: dict             # nbgrader config sections of the execution classes
-    execute_class: type = None
-
-
-def read_public_files(public_dir) -> dict:
-    """The files a sandboxed kernel gets from ``public_dir``, as ``{relative path: bytes}``.
-
-    The same selection the sandbox copies (notebooks and caches left out).
-    """
-    root = Path(public_dir)
-    files = {}
-    for folder, dirnames, filenames in os.walk(root):
-        ignored = PUBLIC_IGNORE(folder, dirnames + filenames)
-        dirnames[:] = sorted(d for d in dirnames if d not in ignored)
-        for name in sorted(filenames):
-            if name not in ignored:
-                path = Path(folder) / name
-                files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+    files: dict                                  # relative path -> bytes
+    refused: dict = field(default_factory=dict)  # notebook's relative path -> reason
+    mtimes: dict = field(default_factory=dict)   # relative path -> st_mtime
+    #: whether the worker should start a kernel for a next submission
+    prestart: bool = True
 
 
 def write_public_files(files: dict, dest: str) -> None:
-    """Write :func:`read_public_files`' result below ``dest``, refusing unsafe names."""
+    """Write ``{relative path: bytes}`` below ``dest``, refusing unsafe names."""
     for rel, data in files.items():
         parts = PurePosixPath(rel).parts
         if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
-            raise ValueError(f"unsafe public file name: {rel!r}")
+            raise ValueError(f"unsafe file name: {rel!r}")
         path = Path(dest, *parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-
-
-def _plain(value):
-    from traitlets.config import Config
-
-    if isinstance(value, (Config, dict)):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
-
-
-def execute_settings(config, execute_class) -> dict:
-    """The config sections that the execution step and its kernel manager read."""
-    kernel_manager = execute_class(config=config).kernel_manager
-    names = {cls.__name__ for cls in execute_class.mro() + kernel_manager.mro()}
-    return {name: _plain(config[name]) for name in sorted(names) if name in config}
-
-
-def worker_config(config: dict, public_dir: str):
-    """The coordinator's execution settings, with this machine's paths."""
-    from traitlets.config import Config
-
-    cfg = Config(config)
-    cfg.SandboxedKernelManager.public_dir = public_dir
-    ro_paths = [p for p in cfg.SandboxedKernelManager.get("extra_ro_paths", [])
-                if os.path.exists(p)]
-    if str(PACKAGE_DIR) not in ro_paths:  # the kernel imports autograder.student.selfcheck
-        ro_paths.append(str(PACKAGE_DIR))
-    cfg.SandboxedKernelManager.extra_ro_paths = ro_paths
-    return cfg

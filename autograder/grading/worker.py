@@ -1,80 +1,62 @@
-"""The worker's half of a parallel grading run: execute one submission, harvest.
+"""The worker's half of a grading run: one submission, from its files to its record.
 
-A worker gets a :class:`~.tasks.Task` (plain data) and returns a
-:class:`TaskResult` (plain data), so it can live in a local process or on a
-Dask worker on another machine. It runs the course's own
-:class:`~autograder.pipeline.guarded_execute.GuardedExecute` (sandbox, time
-limits, restarts, harvest), exactly what ``nbgrader autograde`` runs, and
-hands back one :class:`~autograder.plan.execution.Execution` per notebook. It
-never sees ``solutions/``, the plan's expected values or the gradebook. See
-:mod:`autograder.grading.coordinator` for the other half.
+A worker gets a :class:`~.tasks.Task` (the submission's files, read by the
+coordinator without following links) and the run's kit and plan (sent once,
+:mod:`.shared`), and runs nbgrader's own per-student work on its private copy
+of the course (:mod:`.worker_session`):
+
+1. nbgrader's per-student start and sanitize pass (the student and submission
+   rows in the gradebook replica, the safe reading of the notebook, the cells
+   restored from the gradebook);
+2. the course's ``GuardedExecute`` in the sandbox, with a kernel started
+   while the previous submission ran;
+3. nbgrader's autograde pass with that execution replayed: the verdicts,
+   diagnosis, messages and loss plot (``ApplyVerdicts``), ``SaveAutoGrades``
+   and the late penalties, into the replica.
+
+It returns a :class:`~.records.GradedRecord`: the rows nbgrader wrote and the
+autograded folder's files. The student's code runs only in the sandbox; the
+worker (an instructor's process) never sees ``solutions/`` or the real
+gradebook. A worker can be a local process or a Dask worker on another machine.
 """
 
+from __future__ import annotations
+
+import fnmatch
 import os
 import resource
 import shutil
 import socket
-import tempfile
 import time
-from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 
 from ..plan.execution import Execution
-from .kernel_usage import KernelUsage, measuring
-from .tasks import Task, worker_config, write_public_files
+from ..safe_files import read_tree
+from . import replica
+from .kernel_usage import KernelUsage
+from .outcome import describe_error
+from .records import GradedRecord
+from .tasks import Task
+from .worker_session import sessions
+
+#: The most bytes of an autograded folder sent back.
+MAX_RESULT_BYTES = 512 * 2**20
+#: Seconds a submission may wait for the plan beyond its own time budget.
+PLAN_SLACK = 120
 
 
-@dataclass
-class TaskResult:
-    """What one task gave back: an execution per notebook, timings, the worker's use."""
+class SandboxRefused(RuntimeError):
+    """This worker cannot run student code in the sandbox and was told to insist."""
 
-    student: str
-    notebooks: dict          # notebook id -> Execution (with the executed notebook)
-    seconds: float
-    started: float           # wall-clock time the task started (time.time())
-    cpu_worker: float
-    cpu_kernels: float
-    host: str
-    pid: int
-    worker_peak_rss: int
-    kernel_peak_rss: int
+    def __init__(self, worker, problem):
+        super().__init__(worker, problem)
+        self.worker, self.problem = worker, problem
 
-    @property
-    def worker(self) -> str:
-        return f"{self.host}:{self.pid}"
-
-
-def execute_submission(*, notebook_json: str, public_files: dict, harvest_spec: dict,
-                       config: dict, execute_class=None, usage=None) -> Execution:
-    """Run one sanitized notebook through GuardedExecute and harvest its values.
-
-    ``config`` holds the nbgrader config sections of the execution classes
-    (``GuardedExecute``, ``Execute``, ``SandboxedKernelManager``, ...).
-    """
-    from nbgrader import utils as nbgrader_utils
-
-    if execute_class is None:
-        from ..pipeline.guarded_execute import GuardedExecute as execute_class
-
-    public = tempfile.mkdtemp(prefix="backprop-public-")
-    try:
-        write_public_files(public_files, public)
-        started = time.monotonic()
-        preprocessor = execute_class(config=worker_config(config, public))
-        preprocessor.harvest_spec = harvest_spec
-        preprocessor.kernel_manager_class = measuring(preprocessor.kernel_manager_class,
-                                                      usage or KernelUsage())
-        nb = nbformat.reads(notebook_json, as_version=4)
-        resources = {"metadata": {"path": public}}
-        with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"):
-            nb, resources = preprocessor.preprocess(nb, resources)
-        execution = Execution.stored(resources) or Execution.not_run("was never run")
-        execution.seconds = time.monotonic() - started
-        execution.notebook = nbformat.writes(nb)
-        return execution
-    finally:
-        shutil.rmtree(public, ignore_errors=True)
+    def __str__(self) -> str:
+        return f"worker {self.worker} refuses to run student code without the sandbox: " \
+               f"{self.problem}"
 
 
 def cpu_seconds() -> float:
@@ -89,27 +71,154 @@ def worker_peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
-def run_student_task(task: Task) -> TaskResult:
-    """Execute every notebook of one student's submission (the unit of work)."""
-    started, wall, cpu_before = time.monotonic(), time.time(), cpu_seconds()
-    usage = KernelUsage()
-    results = {}
-    for notebook_id, notebook_json in task.notebooks.items():
-        results[notebook_id] = execute_submission(
-            notebook_json=notebook_json, public_files=task.public_files,
-            harvest_spec=task.harvest_spec, config=task.config,
-            execute_class=task.execute_class, usage=usage)
-    return TaskResult(student=task.student, notebooks=results,
-                      seconds=time.monotonic() - started, started=wall,
-                      cpu_worker=cpu_seconds() - cpu_before, cpu_kernels=usage.cpu,
-                      host=socket.gethostname(), pid=os.getpid(),
-                      worker_peak_rss=worker_peak_rss(), kernel_peak_rss=usage.peak_rss)
+def worker_name() -> str:
+    """This worker: its Dask address, or host and pid."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def check_sandbox() -> None:
+    """Raise :class:`SandboxRefused` if bubblewrap cannot be used here."""
+    from ..sandbox.probe import default_bwrap, sandbox_problem
+
+    problem = sandbox_problem(default_bwrap())
+    if problem:
+        raise SandboxRefused(worker_name(), problem)
+
+
+def execute_notebook(state, notebook_json: str, usage, kernels=None) -> Execution:
+    """Run one sanitized notebook through the course's execution step (with this
+    thread's warm kernel) and harvest its values."""
+    from nbgrader import utils as nbgrader_utils
+
+    session = state.session
+    preprocessor = state.execute_class(config=session.config)
+    preprocessor.harvest_spec = session.kit.harvest_spec
+    state.kernel_manager.usage = usage
+    preprocessor.kernel_manager_class = state.kernel_manager
+    started = time.monotonic()
+    nb = nbformat.reads(notebook_json, as_version=4)
+    resources = {"metadata": {"path": str(session.release_dir)}}
+    with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"):
+        nb, resources = preprocessor.preprocess(nb, resources)
+    execution = Execution.stored(resources) or Execution.not_run("was never run")
+    execution.seconds = time.monotonic() - started
+    if kernels is not None:
+        kernels["warm"] = kernels.get("warm", 0) + getattr(preprocessor, "warm_kernels", 0)
+        kernels["cold"] = kernels.get("cold", 0) + getattr(preprocessor, "cold_kernels", 0)
+    execution.notebook = nbformat.writes(nb)
+    return execution
+
+
+def _place_files(task: Task, folder: Path) -> None:
+    from .tasks import write_public_files
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    write_public_files(task.files, str(folder))
+    for rel, mtime in task.mtimes.items():
+        if (folder / rel).is_file():
+            os.utime(folder / rel, (mtime, mtime))
+
+
+def _notebooks(state, task, folder: Path) -> list:
+    pattern = state.converter.coursedir.notebook_id + ".ipynb"
+    names = {rel for rel in list(task.files) + list(task.refused)
+             if "/" not in rel and fnmatch.fnmatch(rel, pattern)}
+    for rel in task.refused:  # nbgrader must find it; the exporter refuses to read it
+        (folder / rel).touch()
+    return sorted(str(folder / name) for name in names)
+
+
+def _missing(state, folder: Path) -> list:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(f"sqlite:///{state.db_path}", future=True)
+    try:
+        with engine.connect() as db:
+            names = db.execute(sqlalchemy.text("SELECT name FROM notebook")).scalars().all()
+    finally:
+        engine.dispose()
+    return sorted(name for name in names if not (folder / f"{name}.ipynb").exists())
+
+
+def grade_task(task: Task, kit, plan) -> GradedRecord:
+    """Grade one submission (the unit of work); ``plan`` is the plan or a reference
+    to it (:mod:`.shared`)."""
+    from .converter import FATAL_ERRORS
+
+    wall, began, cpu_before = time.time(), time.monotonic(), cpu_seconds()
+    if kit.require_sandbox:
+        check_sandbox()
+    session = sessions().get(kit)
+    state = session.thread()
+    state.prestart = task.prestart
+    converter, student = state.converter, task.student
+    coursedir = converter.coursedir
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, student, kit.assignment))
+    dest = Path(coursedir.format_path(coursedir.autograded_directory, student, kit.assignment))
+    record, usage, timings = GradedRecord(student), KernelUsage(), {}
+    state.reset()
+    _place_files(task, folder)
+    shutil.rmtree(dest, ignore_errors=True)
+    notebooks = _notebooks(state, task, folder)
+    converter.exporter.refused = {str(folder / rel): reason for rel, reason in task.refused.items()}
+    stage = "nbgrader could not sanitize it"
+    try:
+        converter.adopt(student, notebooks)
+        sanitized = converter.prepare(student)
+        if sanitized is None:
+            raise RuntimeError("excluded by CourseDirectory.student_id_exclude")
+        timings["prepare"] = time.monotonic() - began
+        stage, mark = "the worker could not execute it", time.monotonic()
+        kernels = {}
+        executions = {nb_id: execute_notebook(state, text, usage, kernels)
+                      for nb_id, text in sanitized.items()}
+        timings["kernels"] = kernels
+        timings["execute"] = time.monotonic() - mark
+        stage, mark = "nbgrader could not grade it", time.monotonic()
+        budget = max(e.seconds for e in executions.values()) + PLAN_SLACK
+        converter.plan = session.plan(plan, budget)
+        timings["plan_wait"] = time.monotonic() - mark
+        converter.finish(student, executions)
+        timings["finish"] = time.monotonic() - mark - timings["plan_wait"]
+    except FATAL_ERRORS as exc:
+        record.failure, record.fatal = f"nbgrader stopped: {describe_error(exc)}", True
+    except Exception as exc:  # noqa: BLE001 - one student's failure, reported
+        record.failure = f"{stage}: {describe_error(exc)}"
+    finally:
+        converter.exporter.refused = {}
+        converter.forget(student)
+    rows = replica.written_rows(str(state.db_path), student)
+    record.student_row, record.submission_row = rows["student_row"], rows["submission_row"]
+    record.timestamp, record.notebooks = rows["timestamp"], rows["notebooks"]
+    record.missing = _missing(state, folder)
+    if record.ok:
+        record.files = read_tree(dest, MAX_RESULT_BYTES, max_files=10_000, max_depth=64)
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(dest, ignore_errors=True)
+    timings.update(seconds=time.monotonic() - began, started=wall,
+                   cpu_worker=cpu_seconds() - cpu_before, cpu_kernels=usage.cpu,
+                   kernel_peak_rss=usage.peak_rss, worker_peak_rss=worker_peak_rss(),
+                   worker=worker_name())
+    record.timings = timings
+    return record
+
+
+def retire(token: str) -> bool:
+    """Drop the run ``token``'s session on this worker (its warm kernels, its folder)."""
+    return sessions().retire(token)
 
 
 def warm_up() -> int:
     """Import what a task needs (run once per worker, before the first task)."""
     import nbclient  # noqa: F401
+    import nbgrader.converters  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401
 
-    from ..pipeline import guarded_execute  # noqa: F401
+    from ..pipeline import apply_verdicts, guarded_execute  # noqa: F401
     return os.getpid()

@@ -31,7 +31,7 @@ import os
 import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
-from traitlets import Integer
+from traitlets import Dict, Integer
 
 from ..constants import MARK, UNREADABLE
 from .cell_metadata import gradebook_cells, normalize_nbgrader_metadata, strip_marks
@@ -46,6 +46,9 @@ class SafeNotebookExporter(NotebookExporter):
 
     max_bytes = Integer(64 * MiB, help="Largest notebook file read, in bytes; a larger "
                         "submission is graded as unreadable.").tag(config=True)
+    refused = Dict(help="Notebook paths that a caller already refused to read, with the "
+                   "reason (backprop grade's coordinator reads the files, its workers "
+                   "parse them); they are graded as unreadable without being opened.")
 
     # -- where we are --------------------------------------------------------------
     def _coursedir(self):
@@ -86,6 +89,8 @@ class SafeNotebookExporter(NotebookExporter):
                 folder = link_below(os.path.abspath(path), os.path.normpath(root))
                 if folder:
                     raise UnreadableNotebook("it is in a folder reached through a symbolic link")
+            if filename in self.refused:
+                raise UnreadableNotebook(self.refused[filename])
             nb = read_notebook(filename, self.max_bytes)
         except UnreadableNotebook as exc:
             self.log.warning("Notebook %s could not be read (%s): every item scores 0",

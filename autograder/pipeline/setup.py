@@ -11,7 +11,6 @@ from pathlib import Path
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
-    CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
     LimitOutput,
@@ -30,15 +29,18 @@ from ..constants import (
 )
 from ..core.course import ASSIGNMENT
 from .apply_verdicts import ApplyVerdicts
+from .check_metadata import CheckCellMetadata
 from .exporter import SafeNotebookExporter
 from .feedback import TEMPLATE, TEMPLATES, FeedbackExporter
+from .grades_export import CsvExport
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
 from .student_html import SanitizeStudentOutputs
 
 #: Cleaning a submission before it runs. Order matters: outputs and duplicate
 #: ids go first, then the locked and grade cells are restored from the
-#: gradebook (and missing ones re-added), then the metadata is checked.
+#: gradebook (and missing ones re-added), then the metadata is checked (by
+#: nbgrader's checks, with its schema compiled once: .check_metadata).
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
 
 #: Grading a clean submission. GuardedExecute runs it in the sandbox and
@@ -68,6 +70,8 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.Autograde.autograde_preprocessors = AUTOGRADE
     # Unreadable notebooks score 0 with a reason; nbgrader metadata comes from the gradebook.
     c.Autograde.exporter_class = SafeNotebookExporter
+    # `nbgrader export`: nbgrader's CSV, a query per assignment instead of three per student.
+    c.ExportApp.plugin_class = CsvExport
     # The source's data files, never the student's copies, are used when grading.
     c.Autograde.exclude_overwriting = {}
 

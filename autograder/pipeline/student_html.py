@@ -75,6 +75,10 @@ def _text(value):
     return value if isinstance(value, str) else None
 
 
+#: Longest alternative text of an image kept, in characters.
+MAX_ALT = 300
+
+
 def _size(value):
     return value if isinstance(value, int) and not isinstance(value, bool) \
         and 0 < value <= 10_000 else None
@@ -98,6 +102,8 @@ def clean_bundle(data, metadata):
             clean[mime] = image
             sizes = metadata.get(mime) if isinstance(metadata.get(mime), dict) else {}
             kept = {key: _size(sizes.get(key)) for key in ("width", "height")}
+            alt = _text(sizes.get("alt"))  # the template escapes it
+            kept["alt"] = alt[:MAX_ALT] if alt else None
             if any(kept.values()):
                 meta[mime] = {key: value for key, value in kept.items() if value}
     return clean, meta

@@ -84,6 +84,27 @@ class PlanCache:
         except OSError as exc:
             log.warning("Could not write the plan cache in %s (%s)", self.folder, exc)
 
+    def named(self, kind, key, compute) -> dict:
+        """Cached ``{name: array}`` (any dtype but object) for ``key``; on a miss,
+        ``compute()`` it and store it."""
+        path = self.folder / f"{kind}-{key}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                return {name: np.array(stored[name]) for name in stored.files}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+            log.warning("Ignoring the damaged cache entry %s (%s); computing it again",
+                        path, exc)
+        values = {name: np.asarray(value) for name, value in compute().items()}
+        buffer = io.BytesIO()
+        np.savez(buffer, **values)
+        try:
+            atomic_write(path, buffer.getvalue())
+        except OSError as exc:
+            log.warning("Could not write the plan cache in %s (%s)", self.folder, exc)
+        return values
+
     def training(self, key, compute) -> tuple:
         """The cached result for ``key``; on a miss, ``compute()`` it and store it."""
         values = self.load(key)

@@ -10,12 +10,13 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .loader import load_solution
 
 
 def _frame(features, targets):
+    import pandas as pd  # only when a reference is computed (not when a cache answers)
+
     features = pd.DataFrame(np.asarray(features, dtype=np.float64))
     targets = pd.Series(np.asarray(targets, dtype=np.float64), index=features.index)
     return features, targets

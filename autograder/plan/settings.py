@@ -61,6 +61,6 @@ class BackpropGrader(LoggingConfigurable):
             self.log.info("Building the grading plan from %s", self.solutions_dir)
             cache = PlanCache(self.cache_dir) if self.cache_dir else None
             return build_plan(ReferenceExpectations(self.solutions_dir),
-                              load_course_data(self.public_dir), seed=seed, cache=cache)
+                              load_course_data(self.public_dir, cache), seed=seed, cache=cache)
 
         return memo(self, "plans").get(key, build)

@@ -13,7 +13,8 @@ from pathlib import Path
 from ..constants import LAST_RUN_FILE, RESULTS_FILE, STATE_DIR
 from ..core.course import ASSIGNMENT
 from ..core.results import GradedSubmission, Status
-from ..workspace.folder import read_grades, read_penalties
+from ..pipeline.gradebook_index import ensure_indexes
+from ..workspace.folder import db_url, read_grades, read_penalties
 
 
 @dataclass
@@ -62,6 +63,7 @@ class ClassResults:
 
 def collect(course, assignment=ASSIGNMENT) -> ClassResults:
     course = Path(course)
+    ensure_indexes(db_url(course))  # nbgrader's score queries scan whole tables without them
     scores = read_grades(course, assignment)
     details = {}
     for student in scores:

@@ -9,6 +9,25 @@ from ..pipeline.render import inline_html
 from .collect import ClassResults
 
 
+#: Students named per mistake, and rows of each list of students, on the page; the
+#: files next to it have them all (the page stays small for a class of 10,000).
+NAMES_SHOWN = 50
+ROWS_SHOWN = 200
+
+
+def _names(students) -> str:
+    """At most NAMES_SHOWN names, then how many more (the page stays small for a large class)."""
+    shown = ", ".join(students[:NAMES_SHOWN])
+    more = len(students) - NAMES_SHOWN
+    return shown + (f" and {more} more (see items.csv)" if more > 0 else "")
+
+
+def _more(rows, where) -> str:
+    """The line under a list cut at ROWS_SHOWN rows, or nothing."""
+    more = len(rows) - ROWS_SHOWN
+    return f"<p>... and {more} more ({where}).</p>" if more > 0 else ""
+
+
 def _img(name, data):
     encoded = base64.b64encode(data).decode("ascii")
     return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
@@ -49,35 +68,39 @@ def render_html(results: ClassResults, images: dict, rates: dict, assignment) ->
         for name, students in mistakes.items():
             title = CATALOGUE[name].title if name in CATALOGUE else name
             parts.append(f"<tr><td>{e(title)}</td><td>{len(students)}</td>"
-                         f"<td>{e(', '.join(students))}</td></tr>")
+                         f"<td>{e(_names(students))}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>No mistake was diagnosed.</p>")
     if late:
         parts.append("<h2>Late submissions</h2><table><tr><th>student</th><th>score</th>"
                      "<th>late penalty</th><th>score after the penalty</th></tr>")
-        for student in late:
+        for student in late[:ROWS_SHOWN]:
             parts.append(f"<tr><td>{e(student)}</td><td>{results.total(student):g}</td>"
                          f"<td>{results.penalty(student):g}</td>"
                          f"<td>{results.final(student):g}</td></tr>")
         parts.append("</table>")
+        parts.append(_more(late, "nbgrader export lists every penalty"))
     errors = results.errors()
     parts.append("<h2>Submissions whose code raised an error</h2>")
     if errors:
         parts.append("<table><tr><th>student</th><th>items</th><th>first message</th></tr>")
-        for student, rows in errors.items():
+        for student, rows in list(errors.items())[:ROWS_SHOWN]:
             ids = ", ".join(gid for gid, _ in rows)
             parts.append(f"<tr><td>{e(student)}</td><td>{e(ids)}</td>"
                          f"<td>{inline_html(rows[0][1])}</td></tr>")
         parts.append("</table>")
+        parts.append(_more(errors, "see items.csv"))
     else:
         parts.append("<p>None.</p>")
     parts.append("<h2>Submissions that could not be graded</h2>")
     if results.failed:
         parts.append("<table><tr><th>student</th><th>why</th></tr>")
-        for student, reason in sorted(results.failed.items()):
+        failed = sorted(results.failed.items())
+        for student, reason in failed[:ROWS_SHOWN]:
             parts.append(f"<tr><td>{e(student)}</td><td>{e(str(reason))}</td></tr>")
         parts.append("</table>")
+        parts.append(_more(failed, "see items.csv"))
     else:
         parts.append("<p>None.</p>")
     parts.append("</body></html>")

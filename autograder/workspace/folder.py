@@ -140,28 +140,48 @@ def require_assignment(course, assignment) -> None:
 
 
 def read_grades(course, assignment=ASSIGNMENT, notebook=NOTEBOOK) -> dict:
-    """``{student: {grade_id: score}}`` for every autograded submission."""
-    from nbgrader.api import Gradebook, MissingEntry
+    """``{student: {grade_id: score}}`` for every autograded submission.
+
+    Two queries, whatever the size of the class: the submitted notebooks, then
+    every grade with nbgrader's own score expression (manual over automatic,
+    plus extra credit)."""
+    from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Notebook,
+                              SubmittedAssignment, SubmittedNotebook)
 
     table = {}
     with Gradebook(db_url(course)) as gradebook:
-        for submission in gradebook.assignment_submissions(assignment):
-            try:
-                nb = gradebook.find_submission_notebook(notebook, assignment, submission.student_id)
-            except MissingEntry:
-                continue
-            table[submission.student_id] = {
-                grade.name: (None if grade.score is None else float(grade.score))
-                for grade in nb.grades
-            }
+        def submitted(*columns):
+            return (gradebook.db.query(*columns).select_from(SubmittedNotebook)
+                    .join(SubmittedAssignment,
+                          SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+                    .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                    .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+                    .filter(Assignment.name == assignment, Notebook.name == notebook))
+
+        for (student,) in submitted(SubmittedAssignment.student_id):
+            table[student] = {}
+        rows = (submitted(SubmittedAssignment.student_id, BaseCell.name, Grade.score)
+                .join(Grade, Grade.notebook_id == SubmittedNotebook.id)
+                .join(BaseCell, BaseCell.id == Grade.cell_id))
+        for student, grade_id, score in rows:
+            table[student][grade_id] = None if score is None else float(score)
     return table
 
 
 def read_penalties(course, assignment=ASSIGNMENT) -> dict:
-    """``{student: late penalty in points}`` for the submissions that have one."""
-    from nbgrader.api import Gradebook
+    """``{student: late penalty in points}`` for the submissions that have one.
+
+    One query, whatever the size of the class (nbgrader's per-submission property
+    adds a subquery per score column and per student)."""
+    from nbgrader.api import Assignment, Gradebook, SubmittedAssignment, SubmittedNotebook
+    from sqlalchemy import func
 
     with Gradebook(db_url(course)) as gradebook:
-        return {submission.student_id: float(submission.late_submission_penalty)
-                for submission in gradebook.assignment_submissions(assignment)
-                if submission.late_submission_penalty}
+        rows = (gradebook.db.query(SubmittedAssignment.student_id,
+                                   func.sum(SubmittedNotebook.late_submission_penalty))
+                .join(SubmittedNotebook,
+                      SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                .filter(Assignment.name == assignment)
+                .group_by(SubmittedAssignment.student_id))
+        return {student: float(penalty) for student, penalty in rows if penalty}

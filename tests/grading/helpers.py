@@ -80,3 +80,50 @@ def grade_ids(course) -> list:
 def clone(template, dest) -> Path:
     shutil.copytree(template, dest, ignore=shutil.ignore_patterns(".backprop"))
     return Path(dest)
+
+
+def gradebook_dump(db_url) -> dict:
+    """Every row a grading run writes, keyed by names instead of random ids: the
+    students, submissions (timestamp, extension), submitted notebooks (flag, late
+    penalty), grades (every score column, manual grading flag) and comments, and
+    the number of rows of each table (so that a duplicate shows)."""
+    import sqlalchemy
+    from nbgrader import api
+
+    t = api.Base.metadata.tables
+    engine = sqlalchemy.create_engine(db_url, future=True)
+    dump = {}
+    try:
+        with engine.connect() as db:
+            dump["counts"] = {name: db.execute(sqlalchemy.select(sqlalchemy.func.count())
+                                               .select_from(table)).scalar()
+                              for name, table in sorted(t.items())}
+            dump["students"] = {row.id: (row.first_name, row.last_name, row.email,
+                                         row.lms_user_id)
+                                for row in db.execute(sqlalchemy.select(t["student"]))}
+            sub, asg, snb, nb = (t["submitted_assignment"], t["assignment"],
+                                 t["submitted_notebook"], t["notebook"])
+            dump["submissions"] = {
+                (row.name, row.student_id): (row.timestamp, row.extension)
+                for row in db.execute(sqlalchemy.select(sub, asg.c.name)
+                                      .join(asg, asg.c.id == sub.c.assignment_id))}
+            keyed = (sqlalchemy.select(snb, asg.c.name.label("a"), sub.c.student_id.label("s"),
+                                       nb.c.name.label("n"))
+                     .join(sub, sub.c.id == snb.c.assignment_id)
+                     .join(asg, asg.c.id == sub.c.assignment_id)
+                     .join(nb, nb.c.id == snb.c.notebook_id))
+            notebooks = {row.id: (row.a, row.s, row.n) for row in db.execute(keyed)}
+            dump["notebooks"] = {notebooks[row.id]: (row.flagged, row.late_submission_penalty)
+                                 for row in db.execute(keyed)}
+            cell = t["base_cell"]
+            for name, columns in (("grade", ("auto_score", "manual_score", "extra_credit",
+                                             "needs_manual_grade")),
+                                  ("comment", ("auto_comment", "manual_comment"))):
+                rows = db.execute(sqlalchemy.select(t[name], cell.c.name.label("cell"),
+                                                    cell.c.type.label("kind"))
+                                  .join(cell, cell.c.id == t[name].c.cell_id))
+                dump[name] = {notebooks[row.notebook_id] + (row.cell, row.kind):
+                              tuple(getattr(row, c) for c in columns) for row in rows}
+    finally:
+        engine.dispose()
+    return dump

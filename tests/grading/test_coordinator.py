@@ -22,11 +22,12 @@ import pytest
 
 from autograder.core.course import ASSIGNMENT, NOTEBOOK
 from autograder.demo.sample_class import make_release, write_submissions
-from autograder.workspace.folder import tool_env
+from autograder.workspace.folder import db_url, tool_env
 from tests.grading.helpers import (
     BY_NAME,
     clone,
     grade_ids,
+    gradebook_dump,
     gradebook_table,
     graded_outputs,
     run_backprop,
@@ -93,6 +94,10 @@ def test_parallel_run_succeeds_and_reports(parallel):
     assert sorted(last["graded"]) == sorted(name for name, _ in CLASS)
     assert len(last["workers"]) == 2
     assert all(w["kernel_peak_rss"] > 0 for w in last["workers"].values())
+    # kernels were started ahead of their submissions (one per worker at start,
+    # then one during each submission that has a successor)
+    kernels = [t["kernels"] for t in last["timings"].values()]
+    assert sum(k.get("warm", 0) for k in kernels) >= len(CLASS) - 1, kernels
     # the class report is written at the end of every run
     assert "Class report:" in result.stdout
     report = course / "reports" / ASSIGNMENT
@@ -115,6 +120,9 @@ def test_same_gradebook_as_nbgrader_autograde(sequential, parallel):
     assert totals["perfect"] == sum(m for _, m, _ in got["perfect"].values())
     assert 0 < totals["raises"] < totals["perfect"]
     assert totals["untouched"] == 0
+    # every row nbgrader writes, column by column: students, submissions,
+    # notebooks, grades and comments, and no row more
+    assert gradebook_dump(db_url(course)) == gradebook_dump(db_url(sequential))
 
 
 @pytest.mark.slow
@@ -301,12 +309,10 @@ def _start_and_kill(course, ready, timeout=300):
 
 
 def _recorded(course) -> int:
-    path = course / ".backprop" / "grade-state.json"
-    try:
-        state = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return 0
-    return len(state["assignments"].get(ASSIGNMENT, {}).get("students", {}))
+    """Students recorded as graded (the state file and its journal)."""
+    from autograder.grading.state import GradeState
+
+    return len(GradeState(course).data["assignments"].get(ASSIGNMENT, {}).get("students", {}))
 
 
 @pytest.mark.slow

@@ -19,7 +19,14 @@ import pytest
 from autograder.core.course import ASSIGNMENT
 from autograder.demo.sample_class import make_release, write_submissions
 from autograder.workspace.folder import nbgrader
-from tests.grading.helpers import BY_NAME, clone, gradebook_table, run_backprop
+from tests.grading.helpers import (
+    BY_NAME,
+    clone,
+    gradebook_dump,
+    gradebook_table,
+    graded_outputs,
+    run_backprop,
+)
 from tests.support import REPO
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -62,21 +69,33 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def database(server):
-    """A fresh, empty database on the server; dropped afterwards."""
+def databases(server):
+    """Fresh, empty databases on the server (``databases()`` makes one); dropped afterwards."""
     import sqlalchemy
 
-    name = f"backprop_test_{uuid.uuid4().hex[:12]}"
+    names = []
     admin = sqlalchemy.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
+
+    def make():
+        name = f"backprop_test_{uuid.uuid4().hex[:12]}"
         with admin.connect() as connection:
             connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+        names.append(name)
         url = sqlalchemy.engine.make_url(server).set(database=name)
-        yield url.render_as_string(hide_password=False)
+        return url.render_as_string(hide_password=False)
+
+    try:
+        yield make
     finally:
         with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in names:
+                connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def database(databases):
+    return databases()
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +132,29 @@ def test_grading_into_a_postgresql_gradebook(database, sqlite_reference, tmp_pat
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert "Graded 1 submission " in forced.stdout
     assert gradebook_table(course, db_url=database) == gradebook_table(sqlite_reference)
+
+
+def test_same_postgresql_gradebook_as_nbgrader_autograde(databases, sqlite_reference, tmp_path):
+    """The equality test of test_coordinator, with both gradebooks in PostgreSQL."""
+    courses = {}
+    for name in ("sequential", "parallel"):
+        url = databases()
+        course = clone(sqlite_reference, tmp_path / name)
+        shutil.rmtree(course / "autograded")
+        (course / "gradebook.db").unlink()
+        nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course=course,
+                 env={"BACKPROP_DB_URL": url})
+        courses[name] = (course, url)
+    (sequential, seq_url), (parallel, par_url) = courses["sequential"], courses["parallel"]
+    stock = nbgrader(["autograde", ASSIGNMENT, "--force"], course=sequential, check=False,
+                     env={"BACKPROP_DB_URL": seq_url})
+    assert stock.returncode == 0, stock.stdout[-3000:]
+    ours = run_backprop(["grade", ASSIGNMENT, "--workers", 2], course=parallel,
+                        env={"BACKPROP_DB_URL": par_url})
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    expected = gradebook_dump(seq_url)
+    assert gradebook_dump(par_url) == expected
+    assert sorted(expected["students"]) == sorted(name for name, _ in CLASS)
+    assert gradebook_table(parallel, db_url=par_url) == gradebook_table(sqlite_reference)
+    for student, _ in CLASS:
+        assert graded_outputs(parallel, student) == graded_outputs(sequential, student)

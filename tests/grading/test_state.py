@@ -16,9 +16,31 @@ def test_grade_state_round_trip(tmp_path):
     assert not again.is_recorded(ASSIGNMENT, "bob", submission="h1", grading="g1")
     again.forget(ASSIGNMENT, "ann")
     assert not GradeState(tmp_path).is_recorded(ASSIGNMENT, "ann", submission="h1", grading="g1")
+    names = {p.name for p in (tmp_path / ".backprop").iterdir()}
+    assert names == {"grade-state.json", "grade-state.journal"}
+    GradeState(tmp_path).save()  # the journal is folded into the state file
     assert [p.name for p in (tmp_path / ".backprop").iterdir()] == ["grade-state.json"]
     (tmp_path / ".backprop" / "grade-state.json").write_text("{ torn")
     assert GradeState(tmp_path).data["assignments"] == {}  # unreadable: grade everything
+
+
+def test_records_survive_in_the_journal_and_a_torn_last_line_is_ignored(tmp_path):
+    state = GradeState(tmp_path)
+    state.record_many(ASSIGNMENT, {f"s{i}": dict(submission=f"h{i}", grading="g", seconds=1.0,
+                                                 signature=f"sig{i}") for i in range(3)})
+    state.forget_many(ASSIGNMENT, ["s1"])
+    journal = tmp_path / ".backprop" / "grade-state.journal"
+    assert len(journal.read_text().splitlines()) == 4  # appended, never rewritten
+    with open(journal, "a") as handle:  # a crash in the middle of a write
+        handle.write('{"a": "backprop", "s": "s9", "e": {"submis')
+    again = GradeState(tmp_path)  # no state file was ever written: the journal alone
+    assert again.is_recorded(ASSIGNMENT, "s0", submission="h0", grading="g")
+    assert not again.is_recorded(ASSIGNMENT, "s1", submission="h1", grading="g")
+    assert again.entry(ASSIGNMENT, "s2")["stat"] == "sig2"
+    assert again.entry(ASSIGNMENT, "s9") is None
+    again.save()
+    assert not journal.exists()
+    assert GradeState(tmp_path).is_recorded(ASSIGNMENT, "s2", submission="h2", grading="g")
 
 
 def test_slowest_of_the_last_run_go_first_and_untimed_before_them(tmp_path):

@@ -74,6 +74,8 @@ def graded_notebook(hostile: bool):
             new_output("display_data", data={"application/javascript": "alert('C')"}),
             new_output("display_data", data={"image/png": PNG},
                        metadata={"image/png": {"width": "1 onerror=alert('D')"}}),
+            new_output("display_data", data={"image/png": PNG},
+                       metadata={"image/png": {"alt": 'x" onerror="alert(\'M\')'}}),
             new_output("display_data", data={"image/png": 'x" onerror="alert(\'E\')'}),
             new_output("display_data", data={"text/markdown": "<script>alert('F')</script>"}),
             new_output("display_data", data={"text/html": "<b>G</b>"},
@@ -158,11 +160,13 @@ def test_the_pipeline_step_leaves_only_inert_outputs_in_the_notebook():
     nb, _ = step(nb, {})  # as nbconvert calls a registered step
     student = nb.cells[1]
     kinds = [sorted(output.get("data", {})) for output in student.outputs]
-    assert kinds == [["text/html", "text/plain"], ["image/png"], ["text/markdown"],
+    assert kinds == [["text/html", "text/plain"], ["image/png"], ["image/png"], ["text/markdown"],
                      ["text/html"]]
     assert "script" not in student.outputs[0].data["text/html"]
     assert "onerror" not in student.outputs[0].data["text/html"]
-    assert all(not output.metadata for output in student.outputs)
+    # only an image's alternative text is kept, as text (the template escapes it)
+    assert [output.metadata for output in student.outputs] == [
+        {}, {}, {"image/png": {"alt": 'x" onerror="alert(\'M\')'}}, {}, {}]
     assert student.metadata["tags"] == []
     assert nb.cells[2].outputs == verdicts  # the grader's verdict is untouched
     nbformat.validate(nb)
@@ -189,3 +193,14 @@ def test_images_must_be_inline_image_data():
     assert clean(inline) == inline
     assert clean('<img src="data:text/html;base64,AAAA">') == "<img>"
     assert clean('<a href="data:text/html,x">x</a>') == '<a rel="noopener noreferrer">x</a>'
+
+
+def test_an_images_alternative_text_is_kept_as_text_and_bounded():
+    from autograder.pipeline.student_html import MAX_ALT, clean_bundle
+
+    _, meta = clean_bundle({"image/png": PNG}, {"image/png": {"alt": "The loss falls."}})
+    assert meta == {"image/png": {"alt": "The loss falls."}}
+    _, meta = clean_bundle({"image/png": PNG}, {"image/png": {"alt": "a" * 5000}})
+    assert meta["image/png"]["alt"] == "a" * MAX_ALT
+    _, meta = clean_bundle({"image/png": PNG}, {"image/png": {"alt": {"not": "text"}}})
+    assert meta == {}

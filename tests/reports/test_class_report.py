@@ -137,3 +137,25 @@ def test_a_report_of_a_known_assignment_is_written(tmp_path):
     course = _course_with_gradebook(tmp_path)
     assert run_report("backprop", course=course) == 0
     assert (course / "reports" / "backprop" / "report.html").is_file()
+
+
+def test_a_class_of_ten_thousand_gives_a_page_of_bounded_size():
+    n = 10_000
+    full = {item.grade_id: float(item.points) for item in ITEMS}
+    wrong = ItemResult("ex1_error", 0, 1, Status.INCORRECT, "`error` is off", "flip it",
+                       "sign_error")
+    raised = ItemResult("ex2_loss", 0, 2, Status.ERROR, "`losses` is not defined.")
+    students = [f"student{index:05d}" for index in range(n)]
+    results = ClassResults(scores={s: dict(full) for s in students},
+                           details={s: {"ex1_error": wrong, "ex2_loss": raised}
+                                    for s in students},
+                           failed={f"gone{index:05d}": "timed out" for index in range(n)},
+                           penalties={s: 1.0 for s in students})
+    images = {name: PNG for name in ("scores_histogram.png", "item_success.png", "mistakes.png")}
+    html = page.render_html(results, images, charts.success_rates(results), "backprop")
+    assert len(html) < 200_000, len(html)
+    shown, more = page.ROWS_SHOWN, n - page.ROWS_SHOWN
+    assert html.count("nbgrader export lists every penalty") == 1
+    assert html.count(f"... and {more} more") == 3  # late, raised, could not be graded
+    assert f" and {n - page.NAMES_SHOWN} more (see items.csv)" in html
+    assert f"<td>student{shown - 1:05d}</td>" in html and f"student{shown:05d}<" not in html

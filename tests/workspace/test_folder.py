@@ -79,3 +79,30 @@ def test_the_courses_config_installs_the_protected_pipeline():
     config = course_config(REPO)
     assert GuardedExecute in config.Autograde.autograde_preprocessors
     assert config.CourseDirectory.root == str(REPO)
+
+
+def test_late_penalties_are_nbgraders_per_student_sums(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.workspace.folder import read_penalties
+
+    course = make_course(tmp_path / "course", template=REPO)
+    penalties = {"ann": (1.5, 2.0), "bob": (0.0, 0.0), "cy": (None, 3.0)}
+    with Gradebook(db_url(course)) as gradebook:
+        for name in ("backprop", "other"):
+            gradebook.add_assignment(name)
+            for notebook in ("one", "two"):
+                gradebook.add_notebook(notebook, name)
+        for student, (first, second) in penalties.items():
+            gradebook.add_student(student)
+            for name in ("backprop", "other"):
+                gradebook.add_submission(name, student)
+                for notebook, penalty in (("one", first), ("two", second)):
+                    found = gradebook.find_submission_notebook(notebook, name, student)
+                    found.late_submission_penalty = penalty if name == "backprop" else 9.0
+        gradebook.db.commit()
+        expected = {s.student_id: float(s.late_submission_penalty)
+                    for s in gradebook.assignment_submissions("backprop")
+                    if s.late_submission_penalty}
+    assert expected == {"ann": 3.5, "cy": 3.0}
+    assert read_penalties(course, "backprop") == expected
