@@ -16,7 +16,6 @@ from pathlib import Path
 import nbformat
 from traitlets.config import Config
 
-from ..constants import PACKAGE_DIR
 from ..core.expectations import OracleExpectations
 from ..core.results import GradedSubmission, Status
 from ..pipeline.guarded_execute import GuardedExecute
@@ -46,7 +45,6 @@ def grade_notebook(notebook, *, plan, public_dir, timeout=300,
     """Run ``notebook`` in the guarded sandbox and judge it against ``plan``."""
     config = Config()
     config.SandboxedKernelManager.public_dir = str(public_dir)
-    config.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
     executor = GuardedExecute(config=config, harvest_spec=plan.harvest_spec(),
                               submission_timeout=timeout)
     resources = {"metadata": {"path": str(public_dir)}}

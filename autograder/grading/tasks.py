@@ -76,9 +76,9 @@ def worker_config(config: dict, public_dir: str):
 
     cfg = Config(config)
     cfg.SandboxedKernelManager.public_dir = public_dir
-    ro_paths = [p for p in cfg.SandboxedKernelManager.get("extra_ro_paths", [])
-                if os.path.exists(p)]
-    if str(PACKAGE_DIR) not in ro_paths:  # the kernel imports autograder.student.selfcheck
-        ro_paths.append(str(PACKAGE_DIR))
-    cfg.SandboxedKernelManager.extra_ro_paths = ro_paths
+    cfg.SandboxedKernelManager.extra_ro_paths = [
+        p for p in cfg.SandboxedKernelManager.get("extra_ro_paths", []) if os.path.exists(p)]
+    if cfg.SandboxedKernelManager.get("package_dir", None) != "":
+        # This machine's copy of the package (the kernel sees its student side only).
+        cfg.SandboxedKernelManager.package_dir = str(PACKAGE_DIR)
     return cfg

@@ -23,7 +23,6 @@ from ..constants import (
     CACHE_DIR,
     COURSE_ID,
     DB_URL_ENV,
-    PACKAGE_DIR,
     RESULTS_FILE,
     SOLUTIONS_DIR,
     STATE_DIR,
@@ -76,5 +75,5 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.BackpropGrader.public_dir = str(public)
     c.BackpropGrader.cache_dir = str(root / STATE_DIR / CACHE_DIR)
     c.SandboxedKernelManager.public_dir = str(public)
-    c.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
+    # The kernel sees the student side of the package only (SandboxedKernelManager.package_dir).
     return c

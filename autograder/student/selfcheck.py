@@ -8,7 +8,10 @@ Validate button recognises a failed test.
 
 While the grader runs the notebook (``BACKPROP_GRADING=1`` in the sandboxed
 kernel) these functions do nothing: the verdicts are computed outside the
-student's process and written into the check cells afterwards.
+student's process and written into the check cells afterwards. An nbgrader
+autograde that runs them anywhere else (nbgrader without the course's
+config: no sandbox, no verdict step) gets a warning on stderr instead, which
+scores the cell 0: nothing that runs beside the student's code can be trusted.
 """
 
 import contextlib
@@ -20,26 +23,33 @@ import sys
 import numpy as np
 
 from ..constants import GRADING_ENV
-from ..core import cases as case_gen
-from ..core import checks, oracle
-from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL
-from ..core.course import (
-    EX1_INPUTS,
-    EX1_KNOWN,
-    EX1_QUANTITIES,
-    EX2_EPOCHS,
-    EX2_LEARNRATE,
-    EX2_N_HIDDEN,
-    EX2_SEED,
-)
-from ..core.expectations import OracleExpectations, training_variants
-from ..core.values import Unavailable
 
-_ORACLE = OracleExpectations()
+# The course's core (checks, oracle, known numbers) is imported inside each
+# function, on first use. A grading kernel's copy of the package holds this
+# module and nothing of the core (autograder.sandbox.student_package), so that
+# no notebook can call the oracle on the grader's inputs; there the checks
+# stand aside before they would import it.
+
+
+#: Set by nbgrader in its own environment while it autogrades. A kernel that
+#: nbgrader starts itself inherits it; the course's sandboxed kernel never does.
+NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
+
+#: What every check cell shows, on stderr, in an autograde outside the sandbox.
+UNPROTECTED = ("NOT GRADED: this notebook is being autograded outside the course's sandbox "
+               "(nbgrader was run without the course's nbgrader_config.py), where no check "
+               "can be trusted, so this check did not run and scores 0. This says nothing "
+               "about your work. Instructors: see \"Grading outside the sandbox\" in "
+               "SECURITY.md.")
 
 
 def grading() -> bool:
     return os.environ.get(GRADING_ENV) == "1"
+
+
+def unprotected_autograde() -> bool:
+    """Whether nbgrader is autograding this kernel without the course's sandbox."""
+    return os.environ.get(NBGRADER_EXECUTION) == "autograde"
 
 
 def show(result):
@@ -54,6 +64,9 @@ def show(result):
 def _skip_when_grading(function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        if unprotected_autograde():
+            print(UNPROTECTED, file=sys.stderr)
+            return None
         if grading():
             print("This item is graded by the course grader, outside your notebook.")
             return None
@@ -63,6 +76,8 @@ def _skip_when_grading(function):
 
 def call(function, *args, **kwargs):
     """Call a student's function; any exception becomes an :class:`Unavailable`."""
+    from ..core.values import Unavailable
+
     if not callable(function):
         return Unavailable("is not defined")
     try:
@@ -73,6 +88,8 @@ def call(function, *args, **kwargs):
 
 
 def as_tuple(result, size):
+    from ..core.values import Unavailable
+
     if isinstance(result, Unavailable):
         return result
     if not isinstance(result, (tuple, list)) or len(result) != size:
@@ -82,6 +99,8 @@ def as_tuple(result, size):
 
 def _notebook_values(name, value):
     """The six quantities as the notebook has them, for error carried forward."""
+    from ..core.course import EX1_QUANTITIES
+
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__") != "__main__":
         frame = frame.f_back
@@ -93,6 +112,10 @@ def _notebook_values(name, value):
 
 @_skip_when_grading
 def ex1_quantity(name, value):
+    from ..core import checks, oracle
+    from ..core.compare import ATOL, RTOL
+    from ..core.course import EX1_INPUTS, EX1_KNOWN
+
     got = _notebook_values(name, value)
     show(checks.ex1_in_context(name, got, EX1_KNOWN, oracle.forward(**EX1_INPUTS),
                                rtol=RTOL, atol=ATOL))
@@ -100,39 +123,61 @@ def ex1_quantity(name, value):
 
 @_skip_when_grading
 def ex1_other_inputs(backprop_step, seed=None):
+    from ..core import cases as case_gen
+    from ..core import checks, oracle
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.course import EX1_QUANTITIES
+    from ..core.expectations import OracleExpectations
+
     rng = np.random.default_rng(seed)
     cases = []
     for case in case_gen.network_cases(rng):
         got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
-        cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs),
+        cases.append((case.label, got, OracleExpectations().backprop_step(**case.inputs),
                       oracle.forward(**case.inputs)))
     show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, rtol=FD_RTOL, atol=FD_ATOL))
 
 
 @functools.lru_cache(maxsize=4)
 def _oracle_training(features_bytes, targets_bytes, shape, epochs):
+    from ..core import oracle
+    from ..core.course import EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED
+
     features = np.frombuffer(features_bytes).reshape(shape)
     targets = np.frombuffer(targets_bytes)
     return oracle.train(features, targets, epochs, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
 
 
-def expected_training(features, targets, epochs=EX2_EPOCHS):
+def expected_training(features, targets, epochs=None):
+    from ..core.course import EX2_EPOCHS
+
+    epochs = EX2_EPOCHS if epochs is None else epochs
     features = np.ascontiguousarray(features, dtype=np.float64)
     targets = np.ascontiguousarray(targets, dtype=np.float64)
     return _oracle_training(features.tobytes(), targets.tobytes(), features.shape, epochs)
 
 
 def _initial(features):
+    from ..core import oracle
+    from ..core.course import EX2_N_HIDDEN, EX2_SEED
+
     return oracle.initial_weights(np.shape(features)[1], EX2_N_HIDDEN, EX2_SEED)
 
 
 @_skip_when_grading
 def ex2_first_epoch(train_nn, features, targets):
+    from ..core import checks
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.course import EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED
+    from ..core.expectations import OracleExpectations, training_variants
+    from ..core.values import Unavailable
+
     got = as_tuple(call(train_nn, features, targets, 1, EX2_LEARNRATE,
                         n_hidden=EX2_N_HIDDEN, seed=EX2_SEED), 3)
     got = got if isinstance(got, Unavailable) else got[:2]
     expected = expected_training(features, targets, 1)[:2]
-    variants = training_variants(_ORACLE, np.asarray(features, float), np.asarray(targets, float),
+    variants = training_variants(OracleExpectations(), np.asarray(features, float),
+                                 np.asarray(targets, float),
                                  1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
     show(checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
                             _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL))
@@ -140,6 +185,9 @@ def ex2_first_epoch(train_nn, features, targets):
 
 @_skip_when_grading
 def ex2_final_weights(weights_input_hidden, weights_hidden_output, features, targets):
+    from ..core import checks
+    from ..core.compare import FD_ATOL, FD_RTOL
+
     expected = expected_training(features, targets)[:2]
     show(checks.ex2_weights("ex2_final_weights", "after training",
                             (weights_input_hidden, weights_hidden_output), expected,
@@ -148,12 +196,18 @@ def ex2_final_weights(weights_input_hidden, weights_hidden_output, features, tar
 
 @_skip_when_grading
 def ex2_loss(losses, features, targets):
+    from ..core import checks
+    from ..core.compare import FD_ATOL, FD_RTOL
+
     expected = expected_training(features, targets)[2]
     show(checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL))
 
 
 @_skip_when_grading
 def ex2_accuracy(weights_input_hidden, weights_hidden_output, features_test, targets_test):
+    from ..core import checks, oracle
+    from ..core.values import Unavailable
+
     try:
         pair = (np.asarray(weights_input_hidden, float), np.asarray(weights_hidden_output, float))
         with np.errstate(all="ignore"):
@@ -169,6 +223,11 @@ def ex2_accuracy(weights_input_hidden, weights_hidden_output, features_test, tar
 def ex2_other_data(train_nn, seed=None):
     import pandas as pd
 
+    from ..core import cases as case_gen
+    from ..core import checks, oracle
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.expectations import OracleExpectations, training_variants
+
     rng = np.random.default_rng(seed)
     cases = []
     for case in case_gen.data_cases(rng):
@@ -176,10 +235,10 @@ def ex2_other_data(train_nn, seed=None):
         targets = pd.Series(case.targets, index=features.index)
         got = as_tuple(call(train_nn, features, targets, case.epochs, case.learnrate,
                             n_hidden=case.n_hidden, seed=case.seed), 3)
-        expected = _ORACLE.train(case.features, case.targets, case.epochs, case.learnrate,
-                                 case.n_hidden, case.seed)
+        expected = OracleExpectations().train(case.features, case.targets, case.epochs,
+                                              case.learnrate, case.n_hidden, case.seed)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
-        variants = training_variants(_ORACLE, case.features, case.targets, case.epochs,
-                                     case.learnrate, case.n_hidden, case.seed)
+        variants = training_variants(OracleExpectations(), case.features, case.targets,
+                                     case.epochs, case.learnrate, case.n_hidden, case.seed)
         cases.append((case.label, got, expected, initial, variants))
     show(checks.ex2_other_data(cases, rtol=FD_RTOL, atol=FD_ATOL))
