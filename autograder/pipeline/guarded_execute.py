@@ -9,7 +9,9 @@ This replaces nbgrader's ``Execute`` in the autograde pipeline:
 * a cell that kills the kernel or times out is recorded, the kernel is
   restarted and the notebook runs again without that cell, so the rest of the
   notebook is still graded;
-* printed output beyond a cap is dropped;
+* what the kernel's messages add to the saved notebook is bounded, and
+  nothing of the grader's own runs in the kernel is kept
+  (:class:`~.output_gate.OutputGate`);
 * finally the harvest (:mod:`autograder.student.harvest`, sent as its source)
   runs in the same kernel and its JSON file is read back before the sandbox
   is removed.
@@ -39,6 +41,7 @@ from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
 from ..student import harvest
 from .notebook_reading import unreadable_reason
+from .output_gate import OutputGate
 
 PREAMBLE = f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os"
 #: The harvest program, as the kernel receives it.
@@ -64,7 +67,7 @@ def _note(cell, name, text):
                                    traceback=[f"{name}: {text}"]))
 
 
-class GuardedExecute(Execute):
+class GuardedExecute(OutputGate, Execute):
     """nbgrader's Execute, sandboxed, time-boxed, crash-tolerant, with a harvest."""
 
     kernel_manager = Type(
@@ -81,7 +84,8 @@ class GuardedExecute(Execute):
         3, help="How often a crashed or hung kernel is restarted without the guilty cell."
     ).tag(config=True)
     max_output_bytes = Integer(
-        2 * 2**20, help="Printed output kept per submission; the rest is dropped."
+        2 * 2**20, help="Output kept per run of a submission (printed, displayed, updated "
+        "displays, errors); the rest is dropped."
     ).tag(config=True)
     harvest_spec = Dict(
         default_value=None, allow_none=True,
@@ -103,6 +107,7 @@ class GuardedExecute(Execute):
         self._asked_exit = False
 
     def on_cell_executed(self, **kwargs):
+        self.charge_reply_error(kwargs["execute_reply"], kwargs["cell"], kwargs["cell_index"])
         super().on_cell_executed(**kwargs)
         # exit()/quit() stop the kernel ~0.1 s after the reply, so that the death would be
         # blamed on a later, innocent cell: blame the cell that asked instead.
@@ -120,18 +125,6 @@ class GuardedExecute(Execute):
         timeout = super()._get_timeout(cell)
         remaining = max(1, int(self._remaining()))
         return remaining if timeout is None else min(timeout, remaining)
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        size = len(content.get("text", "")) + len(str(content.get("data", "")))
-        self._output_bytes += size
-        if self._output_bytes > self.max_output_bytes:
-            if cell_index not in self._capped:
-                self._capped.add(cell_index)
-                outs.append(new_output("stream", name="stdout", text=(
-                    f"\n[output cut: more than {self.max_output_bytes} bytes were printed]\n")))
-            return None
-        return super().output(outs, msg, display_id, cell_index)
 
     # -- running ----------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
@@ -164,7 +157,7 @@ class GuardedExecute(Execute):
         NotebookClient.__init__(self, nb, None)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        self._output_bytes, self._capped = 0, set()
+        self.open_gate()
         self._asked_exit = False
         with self.setup_kernel():
             info = self.wait_for_reply(self.kc.kernel_info())
@@ -218,9 +211,11 @@ class GuardedExecute(Execute):
         self.nb.cells.append(cell)
         index = len(self.nb.cells) - 1
         self._fixed_timeout = timeout
+        self.hidden_run(True)
         try:
             self.execute_cell(cell, index, store_history=False)
         finally:
+            self.hidden_run(False)
             self._fixed_timeout = None
             self.nb.cells.pop(index)
         return cell
