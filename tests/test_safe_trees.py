@@ -50,10 +50,14 @@ def test_walk_judges_every_entry_by_lstat(tmp_path):
 
 def test_walk_bounds_depth_and_entries_and_skips_patterns(tmp_path):
     deep_tree(tmp_path, 3000)
-    walk = TreeWalk(tmp_path, max_depth=5)
-    entries = list(walk)
+    try:
+        walk = TreeWalk(tmp_path, max_depth=5)
+        entries = list(walk)
+    finally:
+        remove_tree(tmp_path / "d")  # pytest's own clean-up would recurse too deeply
     assert [e.path.count("/") for e in entries] == [0, 1, 2, 3, 4]
     assert not entries[-1].entered and all(e.entered for e in entries[:-1])
+    deep_tree(tmp_path, 3)
     for i in range(20):
         (tmp_path / f"f{i:02}").write_text("x")
     walk = TreeWalk(tmp_path, max_entries=7)
