@@ -67,6 +67,7 @@ class Run:
     def __init__(self, *, root, assignment, public_dir, state, log_file, report):
         self.root, self.assignment, self.public_dir = root, assignment, public_dir
         self.state, self.log_file, self.report = state, log_file, report
+        self.progress = None
 
     def setup(self, *, force, students, require_sandbox, local) -> list:
         """Load nbgrader as ``nbgrader autograde`` would; return the students to grade."""
@@ -123,7 +124,15 @@ class Run:
 
         self.app, self.converter, self.grader, self.grading = app, converter, grader, grading
         self.execute_class, self.settings = execute_class, settings
-        self.hashes = {s: grade_state.tree_hash(submitted[s]) for s in chosen}
+        self.hashes, unreadable = {}, {}
+        for student in chosen:  # one folder that cannot be read fails its student only
+            try:
+                self.hashes[student] = grade_state.tree_hash(submitted[student])
+            except OSError as exc:
+                unreadable[student] = f"its folder could not be read: {describe_error(exc)}"
+        for student, reason in unreadable.items():
+            self._fail(student, reason)
+        chosen = [s for s in chosen if s not in unreadable]
         if force:
             todo = chosen
         else:

@@ -32,6 +32,7 @@ from .apply_verdicts import ApplyVerdicts
 from .exporter import SafeNotebookExporter
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
+from .submission_copy import install as install_submission_copy
 
 #: Cleaning a submission before it runs. Order matters: outputs and duplicate
 #: ids go first, then the locked and grade cells are restored from the
@@ -61,6 +62,8 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.Autograde.autograde_preprocessors = AUTOGRADE
     # Unreadable notebooks score 0 with a reason; nbgrader metadata comes from the gradebook.
     c.Autograde.exporter_class = SafeNotebookExporter
+    # The submission's other files are copied without following links, within bounds.
+    install_submission_copy()
     # The source's data files, never the student's copies, are used when grading.
     c.Autograde.exclude_overwriting = {}
 
