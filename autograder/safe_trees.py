@@ -58,15 +58,16 @@ def ignored(name: str, patterns) -> bool:
 
 
 class TreeWalk:
-    """Iterate over the entries below ``root``, folders before what they hold,
-    names in sorted order.
+    """Iterate over the entries below ``root`` depth first, each folder right before
+    what it holds, the names of a folder in sorted order.
 
     Folders deeper than ``max_depth`` below ``root`` are listed (``entered``
     False) but not opened; the walk ends after ``max_entries`` entries and then
     sets ``truncated``. Entries whose name matches ``skip`` are left out, and
     so is everything below a skipped folder. An entry that disappears or
     cannot be read during the walk is left out too; ``unreadable`` lists the
-    folders that could not be opened.
+    folders that could not be opened. At most ``max_depth`` folders are open
+    at a time, each opened through its parent, never through a link.
     """
 
     def __init__(self, root, *, max_depth: int = 32, max_entries: int = 10_000, skip=()):
@@ -75,57 +76,53 @@ class TreeWalk:
         self.truncated = False
         self.unreadable: list[str] = []
 
+    def _listing(self, fd: int, prefix: str):
+        try:
+            return iter(sorted(os.listdir(fd)))
+        except OSError:
+            self.unreadable.append(prefix.rstrip("/"))
+            return iter(())
+
     def __iter__(self):
         try:
             top = os.open(self.root, _DIR_FLAGS)
         except OSError:
             self.unreadable.append("")
             return
-        stack = [(top, "", 1)]  # (open folder, its relative path with "/", depth of its entries)
-        count, fd = 0, None
+        # one level per open folder: (its descriptor, its path with "/", its names left)
+        levels = [(top, "", self._listing(top, ""))]
+        count = 0
         try:
-            while stack:
-                fd, prefix, depth = stack.pop()
-                try:
-                    names = sorted(os.listdir(fd))
-                except OSError:
-                    os.close(fd)
-                    fd = None
-                    self.unreadable.append(prefix.rstrip("/"))
+            while levels:
+                fd, prefix, names = levels[-1]
+                name = next(names, None)
+                if name is None:
+                    os.close(levels.pop()[0])
                     continue
-                below = []
-                for name in names:
-                    if ignored(name, self.skip):
-                        continue
+                if ignored(name, self.skip):
+                    continue
+                try:
+                    info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                except OSError:
+                    continue
+                if count >= self.max_entries:
+                    self.truncated = True
+                    return
+                count += 1
+                folder = stat.S_ISDIR(info.st_mode)
+                enter = folder and len(levels) < self.max_depth
+                yield TreeEntry(prefix + name, info.st_mode, info.st_size, info.st_mtime_ns,
+                                entered=enter or not folder)
+                if enter:
                     try:
-                        info = os.stat(name, dir_fd=fd, follow_symlinks=False)
-                    except OSError:
-                        continue
-                    if count >= self.max_entries:
-                        self.truncated = True
-                        break
-                    count += 1
-                    folder = stat.S_ISDIR(info.st_mode)
-                    enter = folder and depth < self.max_depth
-                    yield TreeEntry(prefix + name, info.st_mode, info.st_size, info.st_mtime_ns,
-                                    entered=enter or not folder)
-                    if enter:
-                        below.append(name)
-                for name in reversed(below):
-                    try:
-                        stack.append((os.open(name, _DIR_FLAGS, dir_fd=fd),
-                                      f"{prefix}{name}/", depth + 1))
+                        inner = os.open(name, _DIR_FLAGS, dir_fd=fd)
                     except OSError:
                         self.unreadable.append(prefix + name)
-                os.close(fd)
-                fd = None
-                if self.truncated:
-                    break
+                        continue
+                    levels.append((inner, f"{prefix}{name}/", self._listing(inner, prefix + name)))
         finally:
-            if fd is not None:  # the consumer stopped while this folder was being listed
+            for fd, _, _ in levels:
                 os.close(fd)
-            for waiting, _, _ in stack:
-                os.close(waiting)
 
 
 def walk_tree(root, **limits) -> list[TreeEntry]:

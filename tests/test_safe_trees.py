@@ -38,9 +38,9 @@ def test_walk_judges_every_entry_by_lstat(tmp_path):
     (tmp_path / name).write_text("x")
 
     entries = {entry.path: entry for entry in walk_tree(tmp_path)}
-    # a folder's names in sorted order, then what its sub-folders hold
-    assert list(entries) == ["a.txt", name, "dangling", "fifo", "sparse.bin", "sub", "to_dir",
-                             "zero", "sub/b.txt"]
+    # depth first: a folder's names in sorted order, each folder right before what it holds
+    assert list(entries) == ["a.txt", name, "dangling", "fifo", "sparse.bin", "sub",
+                             "sub/b.txt", "to_dir", "zero"]
     assert {path: entry.kind for path, entry in entries.items()} == {
         "a.txt": "file", "sub": "folder", "sub/b.txt": "file", "dangling": "link",
         "to_dir": "link", "zero": "link", "fifo": "special", "sparse.bin": "file", name: "file"}
@@ -109,3 +109,12 @@ def test_remove_tree_removes_locked_folders_and_single_entries(tmp_path):
     remove_tree(single)
     assert not single.exists()
     remove_tree(tmp_path / "missing")  # nothing to do
+
+
+def test_walk_keeps_few_folders_open_however_wide(tmp_path):
+    """One descriptor per level: 2,000 sibling folders are more than a process may open."""
+    for index in range(2000):
+        (tmp_path / f"s{index:04}").mkdir()
+        (tmp_path / f"s{index:04}" / "f").write_text("x")
+    walk = TreeWalk(tmp_path, max_entries=100_000)
+    assert len(list(walk)) == 4000 and walk.unreadable == [] and not walk.truncated
