@@ -1,10 +1,9 @@
-"""A CPU share of its own per sandboxed kernel: cgroups found, made, joined, removed.
-
-The end-to-end consequence (a hog beside an honest submission in a parallel
-run) is tested in tests/grading/test_neighbours.py.
+"""A CPU share of its own per sandboxed kernel: cgroups found, made, joined, removed,
+and what it is for: a hog beside an honest submission in a parallel run.
 """
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -103,3 +102,61 @@ def test_every_process_of_a_kernel_runs_in_its_group():
     assert len(seen["pids"]) >= 3  # bubblewrap, the kernel, the kernel's child
     assert os.path.basename(group.path).startswith("autograder-sbx-")
     assert not os.path.exists(group.path) and group.pids() == []
+
+
+HOG = """
+import os, time
+spinners = 0
+for _ in range(60):
+    try:
+        if os.fork() == 0:
+            os.setsid()  # a session of its own: a scheduling group of its own too
+            time.sleep(1)
+            while True:
+                pass
+        spinners += 1
+    except OSError:
+        break
+print("SPINNERS", spinners)
+"""
+#: Tight for the honest training (about 5 s of CPU on this course), short for 60 spinners.
+CELL_TIMEOUT = 40
+
+
+@pytest.mark.slow
+@needs_cgroups
+@pytest.mark.skipif(not sandbox_available(), reason="no bubblewrap sandbox here")
+def test_a_hog_beside_an_honest_submission_changes_nothing_of_its_grade(tmp_path):
+    """Two workers: a submission of 60 busy processes, and the solved notebook under a
+    tight cell timeout. Without a CPU share per kernel the honest training cell got
+    about 1/30 of the machine and timed out."""
+    from autograder.demo import samples
+    from autograder.workspace.folder import make_course, nbgrader, read_grades
+    from tests.grading.helpers import run_backprop
+    from tests.hostile._kit import with_cell
+
+    course = make_course(tmp_path / "course")
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.GuardedExecute.timeout = {CELL_TIMEOUT}\n"
+                     "c.GuardedExecute.submission_timeout = 150\n"
+                     "c.BackpropGrader.hidden_seed = 5\n")
+    nbgrader(["generate_assignment", "backprop", "--force"], course=course)
+    release = nbformat.read(str(course / "release/backprop/backprop.ipynb"), 4)
+    source = nbformat.read(str(course / "source/backprop/backprop.ipynb"), 4)
+    hog = release
+    for _ in range(3):  # the spinners live as long as the kernel: keep it busy for a while
+        hog = with_cell(hog, "import time\ntime.sleep(25)", after="setup")
+    hog = with_cell(hog, HOG, after="setup")
+    for student, notebook in (("hog", hog), ("honest", samples.solved(release, source))):
+        folder = course / "submitted" / student / "backprop"
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, str(folder / "backprop.ipynb"))
+
+    result = run_backprop(["grade", "--workers", "2", "--force"], course=course, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    grades = read_grades(course)
+    assert sum(grades["honest"].values()) == 26, grades["honest"]
+    assert sum(grades["hog"].values()) == 0
+    hog_nb = (course / "autograded/hog/backprop/backprop.ipynb").read_text()
+    spinners = re.search(r"SPINNERS (\d+)", hog_nb)
+    assert spinners and int(spinners.group(1)) >= 40  # the attack ran (threads count too)
