@@ -49,7 +49,7 @@ def test_walk_judges_every_entry_by_lstat(tmp_path):
 
 
 def test_walk_bounds_depth_and_entries_and_skips_patterns(tmp_path):
-    deep_tree(tmp_path, 3000)
+    deep_tree(tmp_path, 1500)
     try:
         walk = TreeWalk(tmp_path, max_depth=5)
         entries = list(walk)
@@ -75,7 +75,7 @@ def test_walk_bounds_depth_and_entries_and_skips_patterns(tmp_path):
 def test_remove_tree_removes_any_depth_where_shutil_cannot(tmp_path):
     deep = tmp_path / "deep"
     deep.mkdir()
-    deep_tree(deep, 3000)
+    deep_tree(deep, 1500)
     with pytest.raises(RecursionError):
         shutil.rmtree(deep)
     remove_tree(deep)

@@ -68,6 +68,7 @@ def _with_metadata_values(count: int) -> bytes:
                                            b"[" + b",".join([b"{}"] * count) + b"]")
 
 
+@pytest.mark.slow
 def test_millions_of_values_are_refused_within_a_memory_bound(tmp_path):
     """20 million empty objects (60 MB, under the size cap) once took about 8 GB."""
     bomb = tmp_path / "bomb.ipynb"
