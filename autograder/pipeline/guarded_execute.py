@@ -182,8 +182,12 @@ class GuardedExecute(OutputGate, Execute):
                     skipped[index] = reason
                     events.append(f"Cell {index} crashed the kernel.")
                     return None, True
-                except CellTimeoutError:  # it ignored the interrupt and kept running
-                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
+                except CellTimeoutError as exc:  # it ignored the interrupt, or lost output
+                    if "IOPub" in str(exc):  # a message the client refused took the rest along
+                        reason = ("the output of this cell did not arrive in full (too large, "
+                                  "or never sent); the cell was skipped on a fresh run")
+                    else:
+                        reason = "this cell did not finish in time (it was skipped on a fresh run)"
                     _note(cell, "CellTimeoutError", reason)
                     skipped[index] = reason
                     events.append(f"Cell {index} timed out.")

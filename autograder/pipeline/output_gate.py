@@ -114,6 +114,8 @@ class OutputGate:
         if display_id is not None and not isinstance(display_id, str):
             return None
         if display_id and msg_type in DISPLAYING:
+            if not well_formed("display_data", content):
+                return None
             # nbclient rewrites every output already shown under this id.
             shown = sum(len(indices) for indices in
                         self._display_id_map.get(display_id, {}).values())
@@ -165,6 +167,6 @@ def well_formed(msg_type: str, content: dict) -> bool:
     if msg_type == "error":
         return (isinstance(content.get("ename"), str) and isinstance(content.get("evalue"), str)
                 and strings(content.get("traceback")))
-    data, metadata = content.get("data"), content.get("metadata", {})
+    data, metadata = content.get("data"), content.get("metadata")
     return (isinstance(data, dict) and all(isinstance(key, str) for key in data)
             and isinstance(metadata, dict))

@@ -162,10 +162,17 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.exchange_dir_host = os.path.join(folder.work, "exchange")
         self.work_dir_inside = SANDBOX_HOME if self.sandboxed else folder.work
         self.exchange_dir_inside = os.path.join(self.work_dir_inside, "exchange")
-        cpu = (f"{self.cpu_share:g} CPU share (cgroup)" if share else
-               f"no CPU share ({cpu_share_problem() or 'cpu_share is 0'})")
         self.log.info("Kernel sandbox: %s; %s; work folder %s",
-                      describe_sandbox(self.bwrap_path), cpu, self.work_dir_host)
+                      describe_sandbox(self.bwrap_path), self._describe_cpu(), self.work_dir_host)
+
+    def _describe_cpu(self) -> str:
+        if self.cpu_group is not None:
+            return f"a CPU share of {self.cpu_share:g} CPU (cgroup)"
+        if not self.sandboxed:
+            return "no CPU share (no sandbox)"
+        if self.cpu_share <= 0:
+            return "no CPU share (cpu_share is 0)"
+        return f"no CPU share ({cpu_share_problem() or 'its cgroup could not be made'})"
 
     def _make_cpu_group(self, name: str) -> CpuShare | None:
         hierarchy = usable_hierarchy() if self.sandboxed and self.cpu_share > 0 else None

@@ -19,7 +19,7 @@ A case is a module next to this one with
   - ``present`` / ``absent`` (optional): text that must / must not appear in
     the outputs of the student's own (non-check) cells in the autograded
     notebook: proof that the attack ran, and that what it aimed at did not
-    happen;
+    happen (an item of ``present`` may be a tuple: one of its texts);
   - ``nowhere`` (optional): text that must appear in no file of the student's
     autograded folder, nor of the feedback (build such text at run time, so
     that the notebook's source does not hold it);

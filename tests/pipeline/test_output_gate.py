@@ -2,10 +2,14 @@
 
 Real sandboxed kernels: a display updated from inside the student's function
 while the harvest calls it on hidden inputs, a display flood, comm floods and
-malformed comms, a huge error; then the costing helpers on their own.
+malformed comms, a large error; then the costing helpers on their own. Every
+message here is below the client's size limit (a larger one is refused before
+it is read: tests/sandbox/test_kernel_client.py), so it reaches the gate.
 """
 
 import json
+import subprocess
+import sys
 import textwrap
 
 import nbformat
@@ -16,7 +20,7 @@ from autograder.pipeline.output_gate import json_size, output_cost, well_formed
 from autograder.plan.course_data import load_course_data
 from autograder.plan.plan import inputs_only_plan
 from autograder.sandbox.probe import describe_sandbox, sandbox_available
-from tests.support import RELEASE_DIR
+from tests.support import RELEASE_DIR, REPO
 
 needs_bwrap = pytest.mark.skipif(not sandbox_available(), reason=describe_sandbox())
 MiB = 2**20
@@ -40,7 +44,7 @@ def train_nn(features, targets, epochs, learnrate, n_hidden=2, seed=21):
 
 COMMS = '''
 import comm
-for index in range(8):
+for index in range(8):  # messages below the client's size limit: received, then ignored
     channel = comm.create_comm(target_name="jupyter.widget",
                                data={"state": {"_model_name": "OutputModel",
                                                "blob": "w" * (4 * 2**20)}})
@@ -53,6 +57,14 @@ for content in ({"comm_id": "x"}, {"comm_id": "y", "data": "not a dict"},
                         parent=kernel.get_parent())
 kernel.session.send(kernel.iopub_socket, "stream", content={"name": "evil", "text": "EVIL"},
                     parent=kernel.get_parent())
+from IPython.display import display
+display({"text/plain": "shown"}, raw=True, display_id="odd")
+for content in ({"data": {"text/plain": "no metadata"}, "transient": {"display_id": "odd"}},
+                {"data": "not a bundle", "metadata": {}, "transient": {"display_id": "odd"}},
+                {"data": {}, "metadata": {}, "transient": "not an object"},
+                {"data": {}, "metadata": {}, "transient": {"display_id": ["not", "text"]}}):
+    kernel.session.send(kernel.iopub_socket, "update_display_data", content=content,
+                        parent=kernel.get_parent())
 kernel.session.send(kernel.iopub_socket, "execute_input",
                     content={"code": "", "execution_count": "E" * 1000},
                     parent=kernel.get_parent())
@@ -63,11 +75,11 @@ FLOOD = '''
 from IPython.display import display, update_display
 for index in range(10):
     display({"text/plain": "small"}, raw=True, display_id="many")
-update_display({"text/plain": "U" * (20 * 2**20)}, raw=True, display_id="many")
+update_display({"text/plain": "U" * (4 * 2**20)}, raw=True, display_id="many")
 print("FLOOD-DONE")
 '''
 
-HUGE_ERROR = 'raise RuntimeError("E" * (20 * 2**20))'
+HUGE_ERROR = 'raise RuntimeError("E" * (4 * 2**20))'
 
 
 def run(*sources, **traits):
@@ -101,7 +113,7 @@ def test_comms_are_ignored_and_never_raise():
     nb, executor = run(COMMS, 'print("AFTER")')
     assert executor.widget_state == {} and executor.comm_objects == {}
     assert "widgets" not in nb.metadata
-    assert texts(nb.cells[0]) == ["COMMS-SENT\n"]
+    assert texts(nb.cells[0]) == ["shown", "COMMS-SENT\n"]
     assert texts(nb.cells[1]) == ["AFTER\n"]
     assert nb.cells[0].execution_count is None or isinstance(nb.cells[0].execution_count, int)
     nbformat.validate(nb)
@@ -115,6 +127,27 @@ def test_display_updates_and_errors_count_against_the_cap():
     assert "output cut" in json.dumps(nb.cells[0].outputs)
     assert any(out.get("output_type") == "error" for out in nb.cells[1].outputs)
     nbformat.validate(nb)
+
+
+@needs_bwrap
+def test_a_message_past_the_size_limit_is_refused_and_costs_its_cell_only():
+    """200 MB printed at once arrive as one message: zmq refuses it unread (and IOPub
+    with it), the cell is skipped on a fresh run, the rest runs, the grader stays small."""
+    program = textwrap.dedent("""
+        from tests.pipeline.test_output_gate import run
+        nb, _ = run('for _ in range(200):\\n    print("F" * (2**20 - 1))', 'print("AFTER")')
+        peak = [line.split()[1] for line in open("/proc/self/status")
+                if line.startswith("VmHWM:")][0]
+        print(int(peak) * 1024)
+        print(json.dumps(nb.cells[0].outputs))
+        print(json.dumps(nb.cells[1].outputs))
+    """).replace("from tests", "import json\nfrom tests", 1)
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         timeout=600, check=True, cwd=REPO).stdout.splitlines()
+    peak, first, second = int(out[-3]), json.loads(out[-2]), json.loads(out[-1])
+    assert peak < 400 * MiB, f"the grader peaked at {peak / MiB:.0f} MiB"
+    assert first[0]["ename"] == "CellSkipped" and "did not arrive in full" in first[0]["evalue"]
+    assert second[0]["text"] == "AFTER\n"
 
 
 def test_costs_are_bounded_by_the_limit():
@@ -134,3 +167,4 @@ def test_malformed_outputs_are_recognised():
     assert not well_formed("error", {"ename": "E", "evalue": "v", "traceback": "t"})
     assert well_formed("display_data", {"data": {"text/plain": "x"}, "metadata": {}})
     assert not well_formed("display_data", {"data": ["x"]})
+    assert not well_formed("display_data", {"data": {"text/plain": "x"}})  # no metadata
