@@ -51,10 +51,12 @@ def tree_hash(root, digest=None) -> str:
     FIFO, device or socket by its type, a folder by its name. The walk is
     bounded (:class:`~autograder.safe_trees.TreeWalk`). So no file of a
     submission can hang, exhaust or stop the change detection; only a
-    ``root`` that cannot be read at all raises ``OSError``.
+    ``root`` that cannot be read at all raises ``OSError``. ``root`` itself
+    may be reached through a link (a course folder kept elsewhere); a link
+    below it counts by its target's name, not its content.
     """
     digest = digest or hashlib.sha256()
-    root = os.fspath(root)
+    root = os.path.realpath(os.fspath(root))
     info = os.lstat(root)
     if not stat.S_ISDIR(info.st_mode):
         _hash_entry(digest, os.path.dirname(root), os.path.basename(root), info.st_mode,

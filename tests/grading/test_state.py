@@ -72,3 +72,13 @@ def test_no_entry_of_a_submission_hangs_exhausts_or_stops_the_hash(tmp_path):
         assert tree_hash(folder) != changed
     finally:
         remove_tree(folder / "deep")
+
+
+def test_a_tree_reached_through_a_link_is_hashed_by_its_content(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "reference.py").write_text("A = 1\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    first = tree_hash(tmp_path / "linked")
+    assert first == tree_hash(tmp_path / "real")
+    (tmp_path / "real" / "reference.py").write_text("A = 2\n")
+    assert tree_hash(tmp_path / "linked") != first
