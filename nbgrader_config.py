@@ -9,6 +9,14 @@ Override anything below the call, for example::
     c.GuardedExecute.submission_timeout = 600
     c.SandboxedKernelManager.require_sandbox = True
     c.BackpropGrader.error_carried_forward = False
+
+The course id students pass as ``--course`` is ``backprop-course``. The
+exchange (release, fetch, submit, collect, feedback) needs a folder every
+student can write to; nbgrader's default, /srv/nbgrader/exchange, must exist::
+
+    c.Exchange.root = "/srv/nbgrader/exchange"
+    c.CourseDirectory.course_id = "backprop-course"
+    c.LateSubmissionPlugin.penalty_method = "zero"   # late submissions score 0
 """
 
 import os

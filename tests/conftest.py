@@ -35,3 +35,23 @@ def course_data():
     from autograder.plan.course_data import load_course_data
 
     return load_course_data(SOURCE_DIR)
+
+
+@pytest.fixture(scope="session")
+def small_plan():
+    """The reference plan on 30 synthetic records: the same shapes, trained in a blink,
+    with a test split the reference's weights get right (so the accuracy passes too)."""
+    import numpy as np
+
+    from autograder.core import oracle
+    from autograder.plan.course_data import CourseData
+    from autograder.plan.plan import build_plan
+    from autograder.plan.reference import ReferenceExpectations
+
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(30, 6))
+    targets = (rng.uniform(size=30) < 0.4).astype(float)
+    data = CourseData(features, targets, features[:10], targets[:10], [f"f{i}" for i in range(6)])
+    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), data, seed=11)
+    data.targets_test = (oracle.predict(data.features_test, *plan.ex2_final[:2]) > 0.5) * 1.0
+    return plan

@@ -1,16 +1,14 @@
 """``backprop``: the course's command line, a thin layer over the Python API.
 
-    backprop demo [--dir DIR]          build a course, grade a sample class, show grades
-    backprop check NOTEBOOK            self-check a student's notebook (exit 0 pass, 1 fail)
-    backprop grade ASSIGNMENT [...]    grade submitted/ in parallel, or on a Dask cluster
-    backprop report ASSIGNMENT         class analytics from the gradebook
-
-Exit codes: 0 success, 1 failure (a failed item, a submission that failed to
-grade), 2 usage or file error.
+Each sub-command is one function that declares its parser (description,
+options with their defaults, exit codes, an example) and names the API call
+that does the work; :func:`build_parser` puts them together. To add an option,
+add it in that command's function.
 """
 
 import argparse
 import sys
+import textwrap
 
 # nbformat imports jsonschema, whose optional "iri" format checker builds a
 # grammar with rfc3987_syntax at import: about 1.2 s of CPU before any work
@@ -21,6 +19,51 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from ..core.course import ASSIGNMENT  # noqa: E402
+from ..workspace.folder import CourseError  # noqa: E402
+
+DESCRIPTION = (
+    "The command line of the auto-graded backpropagation course (an nbgrader unit). "
+    "Students check their notebook before they submit; instructors grade a class in a "
+    "sandbox, in parallel, and write a class report; `demo` shows it all on sample "
+    "submissions.")
+EPILOG = """\
+Run `backprop COMMAND --help` for a command's options, defaults, exit codes and an example.
+
+exit codes:
+  0    success
+  1    failure (an item failed, a submission failed to grade)
+  2    usage or file error
+  130  interrupted
+"""
+#: Width the descriptions are wrapped to (the epilogs are laid out by hand).
+WIDTH = 88
+
+
+def _command(sub, name, *, help, description, exit_codes, example):
+    """A sub-command's parser whose help shows its exit codes and an example."""
+    epilog = "exit codes:\n" + "".join(f"  {code}  {meaning}\n" for code, meaning in exit_codes)
+    epilog += "\nexample:\n" + "".join(f"  {line}\n" for line in example)
+    return sub.add_parser(name, help=help, description=textwrap.fill(description, WIDTH),
+                          epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+# -- backprop demo -------------------------------------------------------------------------
+def add_demo(sub) -> None:
+    demo = _command(
+        sub, "demo", help="build a course, grade a sample class, print the grades",
+        description="Copy the course into a folder, generate the student version, write six "
+        "sample submissions, grade them with `nbgrader autograde`, write their feedback and "
+        "grades.csv, and print the grade of every item (about 90 s on two cores). With --dir "
+        "the folder must be new or empty, or one an earlier demo made: the demo marks its "
+        "folders and rebuilds only what it made, and refuses any other folder.",
+        exit_codes=[(0, "every sample submission was graded"),
+                    (1, "some sample submission failed to grade"),
+                    (2, "the folder is not new, empty or the demo's own; or a file error")],
+        example=["backprop demo --dir /tmp/backprop-demo"])
+    demo.add_argument("--dir", metavar="DIR",
+                      help="folder to build the course in and keep (default: a new "
+                      "temporary folder)")
+    demo.set_defaults(run=_demo)
 
 
 def _demo(args):
@@ -29,10 +72,58 @@ def _demo(args):
     return run_demo(directory=args.dir, keep=args.dir is not None)
 
 
+# -- backprop check ------------------------------------------------------------------------
+def add_check(sub) -> None:
+    check = _command(
+        sub, "check", help="run a notebook and report every item with hints",
+        description="Run a student's notebook the way the grader does (in the sandbox where "
+        "bubblewrap is available) and print one line per graded item, with the mistake it "
+        "recognises and a hint. Expected values come from the article's known numbers and "
+        "finite differences, so no solutions are needed; data_prep.py and binary.csv must "
+        "sit next to the notebook.",
+        exit_codes=[(0, "every item passes"), (1, "some item fails"),
+                    (2, "usage or file error (no such notebook, unreadable, files missing)")],
+        example=["backprop check backprop.ipynb", "backprop check backprop.ipynb --json"])
+    check.add_argument("notebook", help="the notebook to check, e.g. backprop.ipynb")
+    check.add_argument("--timeout", type=int, default=300,
+                       help="seconds for the whole run (default: 300)")
+    check.add_argument("--json", action="store_true",
+                       help="print the results as JSON (default: one line per item)")
+    check.set_defaults(run=_check)
+
+
 def _check(args):
     from ..grading.check import run_check
 
     return run_check(args.notebook, timeout=args.timeout, as_json=args.json)
+
+
+# -- backprop grade ------------------------------------------------------------------------
+def add_grade(sub) -> None:
+    grade = _command(
+        sub, "grade", help="autograde submitted/ with a bounded worker pool",
+        description="Autograde submitted/*/ASSIGNMENT of a course with the same protected "
+        "pipeline as `nbgrader autograde`, running the notebooks in parallel, then write the "
+        "class report. Only new or changed submissions are graded unless --force; a run that "
+        "was stopped is completed by the next one. The course is --course, or the course "
+        "folder at or above the current folder; outside a course nothing is written.",
+        exit_codes=[(0, "every submission was graded"),
+                    (1, "some submission failed to grade, or the run was stopped"),
+                    (2, "usage or file error (no course, unknown assignment, no submissions)")],
+        example=["cd my-course && backprop grade backprop --workers 4",
+                 "backprop grade backprop --course my-course --scheduler tcp://HOST:8786"])
+    grade.add_argument("assignment", nargs="?", default=ASSIGNMENT,
+                       help=f"the assignment to grade (default: {ASSIGNMENT})")
+    grade.add_argument("--course", help="course folder (default: found from the current folder)")
+    grade.add_argument("--workers", type=int, help="parallel submissions (default: CPU count)")
+    grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 "
+                       "(default: local worker processes)")
+    grade.add_argument("--student", action="append",
+                       help="grade only this student (repeatable; default: every student)")
+    grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    grade.add_argument("--require-sandbox", action="store_true",
+                       help="refuse to grade where bubblewrap is not available")
+    grade.set_defaults(run=_grade)
 
 
 def _grade(args):
@@ -57,42 +148,43 @@ def _write_class_report(course, assignment) -> None:
         print(f"backprop grade: the class report could not be written: {exc}", file=sys.stderr)
 
 
+# -- backprop report -----------------------------------------------------------------------
+def add_report(sub) -> None:
+    report = _command(
+        sub, "report", help="write the class report (HTML, PNG, CSV)",
+        description="Read a graded assignment from the course's gradebook and the grader's "
+        "results, and write report.html (score histogram, each item's success rate, the most "
+        "frequent diagnosed mistakes, the submissions that failed to grade), its charts as "
+        "PNG files and items.csv (one row per student and item). The course is --course, or "
+        "the course folder at or above the current folder.",
+        exit_codes=[(0, "the report was written"),
+                    (2, "usage or file error (no course, no gradebook, unknown assignment)")],
+        example=["cd my-course && backprop report backprop",
+                 "backprop report backprop --course my-course --out /tmp/report"])
+    report.add_argument("assignment", nargs="?", default=ASSIGNMENT,
+                        help=f"the assignment to report on (default: {ASSIGNMENT})")
+    report.add_argument("--course", help="course folder (default: found from the current folder)")
+    report.add_argument("--out", help="output folder (default: COURSE/reports/ASSIGNMENT)")
+    report.set_defaults(run=_report)
+
+
 def _report(args):
     from ..reports.class_report import run_report
 
     return run_report(args.assignment, course=args.course, out_dir=args.out)
 
 
+#: Every sub-command, in the order ``backprop --help`` lists them.
+COMMANDS = (add_demo, add_check, add_grade, add_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backprop", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    demo = sub.add_parser("demo", help="build a course, grade a sample class, print the grades")
-    demo.add_argument("--dir", help="course folder to build (default: a temporary folder)")
-    demo.set_defaults(run=_demo)
-
-    check = sub.add_parser("check", help="run a notebook and report every item with hints")
-    check.add_argument("notebook", help="the notebook to check, e.g. backprop.ipynb")
-    check.add_argument("--timeout", type=int, default=300, help="seconds for the whole run")
-    check.add_argument("--json", action="store_true", help="print the results as JSON")
-    check.set_defaults(run=_check)
-
-    grade = sub.add_parser("grade", help="autograde submitted/ with a bounded worker pool")
-    grade.add_argument("assignment", nargs="?", default=ASSIGNMENT)
-    grade.add_argument("--course", help="course folder (default: found from the current folder)")
-    grade.add_argument("--workers", type=int, help="parallel submissions (default: CPU count)")
-    grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
-    grade.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    grade.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
-    grade.add_argument("--require-sandbox", action="store_true",
-                       help="refuse to grade where bubblewrap is not available")
-    grade.set_defaults(run=_grade)
-
-    report = sub.add_parser("report", help="write the class report (HTML, PNG, CSV)")
-    report.add_argument("assignment", nargs="?", default=ASSIGNMENT)
-    report.add_argument("--course", help="course folder (default: found from the current folder)")
-    report.add_argument("--out", help="output folder (default: COURSE/reports/ASSIGNMENT)")
-    report.set_defaults(run=_report)
+    parser = argparse.ArgumentParser(
+        prog="backprop", description=textwrap.fill(DESCRIPTION, WIDTH), epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 
@@ -104,7 +196,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+    except (CourseError, FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
         print(f"backprop {args.command}: {exc}", file=sys.stderr)
         return 2
 

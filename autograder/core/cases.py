@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .messages import plural
+
 #: (inputs, hidden units) of the networks ``backprop_step`` is called on.
 EX1_SIZES = ((4, 3), (2, 1), (5, 4))
 #: (records, features, hidden units, epochs, learning rate) of the data sets
@@ -56,7 +58,9 @@ def network_cases(rng: np.random.Generator, sizes=EX1_SIZES) -> list[NetworkCase
             "weights_input_hidden": rng.uniform(-1, 1, (n_inputs, n_hidden)),
             "weights_hidden_output": rng.uniform(-1, 1, n_hidden),
         }
-        label = f"a network with {n_inputs} inputs and {n_hidden} hidden unit{'s' * (n_hidden > 1)}"
+        label = plural(n_hidden, "a network with {inputs} inputs and {n} hidden unit",
+                       "a network with {inputs} inputs and {n} hidden units").format(
+                           inputs=n_inputs, n=n_hidden)
         cases.append(NetworkCase(label, inputs))
     return cases
 
@@ -67,7 +71,8 @@ def data_cases(rng: np.random.Generator, shapes=EX2_SHAPES) -> list[DataCase]:
         features = rng.normal(size=(n_records, n_features))
         targets = (rng.uniform(size=n_records) < 0.5).astype(float)
         seed = int(rng.integers(0, 2**31 - 1))
-        label = (f"a data set of {n_records} records with {n_features} features, "
-                 f"{n_hidden} hidden units and {epochs} epochs")
+        label = ("a data set of {records} records with {features} features, trained with "
+                 "{hidden} hidden units for {epochs} epochs").format(
+                     records=n_records, features=n_features, hidden=n_hidden, epochs=epochs)
         cases.append(DataCase(label, features, targets, epochs, learnrate, n_hidden, seed))
     return cases

@@ -40,6 +40,11 @@ class Comparison:
     status: str
     detail: str = ""
     max_rel_error: float | None = None
+    #: What a message needs to say it in a whole sentence
+    #: (:func:`autograder.core.messages.describe`).
+    got_shape: tuple | None = None
+    want_shape: tuple | None = None
+    type_name: str = ""
 
     @property
     def ok(self) -> bool:
@@ -81,19 +86,20 @@ def compare(got, expected, *, rtol: float = RTOL, atol: float = ATOL) -> Compari
     expected = np.asarray(expected, dtype=np.float64)
     array = as_array(got)
     if array is None:
-        return Comparison(NOT_NUMERIC, f"got a {type(got).__name__}, not numbers")
+        return Comparison(NOT_NUMERIC, f"got a {type(got).__name__}, not numbers",
+                          type_name=type(got).__name__)
     if expected.size == 1 and array.size == 1:
         array, expected = array.reshape(()), expected.reshape(())
     if array.shape != expected.shape:
+        shapes = dict(got_shape=array.shape, want_shape=expected.shape)
         if array.ndim == 2 and array.T.shape == expected.shape:
             return Comparison(
                 TRANSPOSED,
                 f"has {shape_text(array.shape)} but should have {shape_text(expected.shape)}: "
-                "it is transposed",
-            )
+                "it is transposed", **shapes)
         return Comparison(
-            SHAPE, f"has {shape_text(array.shape)} but should have {shape_text(expected.shape)}"
-        )
+            SHAPE, f"has {shape_text(array.shape)} but should have {shape_text(expected.shape)}",
+            **shapes)
     if not np.all(np.isfinite(array)):
         return Comparison(NOT_FINITE, "contains nan or inf")
     error = relative_error(array, expected, atol)

@@ -53,6 +53,8 @@ EX2_LEARNRATE = 0.005
 #: admitted" reaches 26/40 = 0.650. 28/40 sits between them: one record of
 #: slack below the reference, two records above the majority-class baseline.
 EX2_ACCURACY_THRESHOLD = 0.70
+#: The locked cell that trains the network: where the grader makes its own full training.
+EX2_RUN_CELL = "ex2_run"
 
 
 @dataclass(frozen=True)
@@ -63,21 +65,35 @@ class Item:
     points: float
     title: str
     short: str = ""
+    #: A short readable name, for chart labels ("Ex. 1: output error term").
+    label: str = ""
 
 
 ITEMS = (
-    Item("ex1_error", 1, "Example 1: output error `error`", "error"),
-    Item("ex1_output_error_term", 2, "Example 1: output error term `output_error_term`", "out_term"),
-    Item("ex1_hidden_error", 1, "Example 1: hidden error `hidden_error`", "hid_err"),
-    Item("ex1_hidden_error_term", 2, "Example 1: hidden error term `hidden_error_term`", "hid_term"),
-    Item("ex1_delta_w_h_o", 2, "Example 1: hidden-to-output step `delta_w_h_o`", "dW_h_o"),
-    Item("ex1_delta_w_i_h", 2, "Example 1: input-to-hidden step `delta_w_i_h`", "dW_i_h"),
-    Item("ex1_other_inputs", 3, "Example 1: `backprop_step` on other inputs and sizes", "other_in"),
-    Item("ex2_first_epoch", 3, "Example 2: weights after the first epoch", "epoch_1"),
-    Item("ex2_final_weights", 3, "Example 2: weights after training", "final_W"),
-    Item("ex2_loss", 2, "Example 2: training loss over all records, non-increasing", "loss"),
-    Item("ex2_accuracy", 2, "Example 2: test accuracy on the pinned split", "accuracy"),
-    Item("ex2_other_data", 3, "Example 2: `train_nn` on other data", "other_dt"),
+    Item("ex1_error", 1, "Example 1: output error `error`",
+         "error", "Ex. 1: error"),
+    Item("ex1_output_error_term", 2, "Example 1: output error term `output_error_term`",
+         "out_term", "Ex. 1: output error term"),
+    Item("ex1_hidden_error", 1, "Example 1: hidden error `hidden_error`",
+         "hid_err", "Ex. 1: hidden error"),
+    Item("ex1_hidden_error_term", 2, "Example 1: hidden error term `hidden_error_term`",
+         "hid_term", "Ex. 1: hidden error term"),
+    Item("ex1_delta_w_h_o", 2, "Example 1: hidden-to-output step `delta_w_h_o`",
+         "dW_h_o", "Ex. 1: hidden-to-output step"),
+    Item("ex1_delta_w_i_h", 2, "Example 1: input-to-hidden step `delta_w_i_h`",
+         "dW_i_h", "Ex. 1: input-to-hidden step"),
+    Item("ex1_other_inputs", 3, "Example 1: `backprop_step` on other inputs and sizes",
+         "other_in", "Ex. 1: other networks"),
+    Item("ex2_first_epoch", 3, "Example 2: weights after the first epoch",
+         "epoch_1", "Ex. 2: weights after epoch 1"),
+    Item("ex2_final_weights", 3, "Example 2: weights after training",
+         "final_W", "Ex. 2: final weights"),
+    Item("ex2_loss", 2, "Example 2: training loss over all records, non-increasing",
+         "loss", "Ex. 2: training loss"),
+    Item("ex2_accuracy", 2, "Example 2: test accuracy on the pinned split",
+         "accuracy", "Ex. 2: test accuracy"),
+    Item("ex2_other_data", 3, "Example 2: `train_nn` on other data",
+         "other_dt", "Ex. 2: other data sets"),
 )
 ITEMS_BY_ID = {item.grade_id: item for item in ITEMS}
 TOTAL_POINTS = float(sum(item.points for item in ITEMS))

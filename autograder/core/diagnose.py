@@ -61,17 +61,18 @@ CATALOGUE = {m.name: m for m in (
             "`delta_w_i_h` is transposed: it must have the shape of `weights_input_hidden`, one "
             "row per input and one column per hidden unit."),
     Mistake("no_learnrate", "no learning rate in the update",
-            "The weights move by the whole accumulated step: multiply it by `learnrate` when you "
-            "update the weights."),
+            "The weights move by the whole accumulated sum: multiply it by `learnrate` when you "
+            "update the weights (see *Where the learning rate enters*)."),
     Mistake("no_averaging", "no averaging over records",
-            "The update uses the sum of the records' steps; divide by `n_records` to use their "
-            "average."),
+            "The update uses the sum over the records; divide it by `n_records` to use their "
+            "average (see *Many records: three losses*)."),
     Mistake("uphill_update", "update goes uphill",
             "The weights move up the error surface: either the error's sign is flipped "
             "(ŷ − y instead of y − ŷ) or the update subtracts (-=) the step instead of adding it."),
     Mistake("update_every_record", "weights updated after every record",
-            "The weights change inside the loop over records; accumulate the steps in "
-            "del_w_* and update once per epoch, after the loop."),
+            "The weights change inside the loop over records; add each record's terms to "
+            "`del_w_hidden_output` and `del_w_input_hidden`, and update the weights once per "
+            "epoch, after that loop."),
     Mistake("accumulators_not_reset", "accumulators not reset",
             "del_w_input_hidden and del_w_hidden_output keep growing across epochs: set them to "
             "zeros at the start of every epoch."),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field
 
+from .text import safe_text
+
 
 class Status(str, enum.Enum):
     """What became of one graded item. The values are what JSON files hold."""
@@ -59,6 +61,12 @@ class ItemResult:
         self.max_score = float(self.max_score)
         self.status = Status.parse(self.status)
 
+    def __setattr__(self, name, value):
+        # Messages quote what a submission produced: they must be writable anywhere.
+        if name in ("message", "hint", "diagnosis") and isinstance(value, str):
+            value = safe_text(value)
+        super().__setattr__(name, value)
+
     @property
     def passed(self) -> bool:
         return self.score >= self.max_score
@@ -74,14 +82,29 @@ class ItemResult:
                    Status.parse(data.get("status")), str(data.get("message", "")),
                    str(data.get("hint", "")), str(data.get("diagnosis", "")))
 
+    @property
+    def mark(self) -> str:
+        """PASS, PART (some points) or FAIL."""
+        return "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
+
     def summary(self) -> str:
-        mark = "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
-        text = f"[{mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
+        """Plain text: one line with the score and message, then diagnosis and hint."""
+        text = f"[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
         if self.diagnosis:
             text += f"\n        diagnosis: {self.diagnosis.replace('_', ' ')}"
         if self.hint:
             text += f"\n        hint: {self.hint}"
         return text
+
+    def markdown(self) -> str:
+        """The same as :meth:`summary`, as Markdown (messages quote code in backticks)."""
+        parts = [f"**[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}** "
+                 f"{self.message}"]
+        if self.diagnosis:
+            parts.append(f"*Diagnosis:* {self.diagnosis.replace('_', ' ')}")
+        if self.hint:
+            parts.append(f"*Hint:* {self.hint}")
+        return "\n\n".join(parts)
 
 
 @dataclass

@@ -1,13 +1,13 @@
 """``backprop demo``: the whole course, end to end, on a sample class.
 
-1. copy the course into a working folder (temporary, or ``--dir``);
+1. copy the course into a working folder (temporary, or ``--dir``: a new or
+   empty folder, or one an earlier demo made; see :mod:`.folder`);
 2. generate the release with ``nbgrader generate_assignment``;
 3. write a class of sample submissions into ``submitted/``;
 4. run ``nbgrader autograde``, ``generate_feedback`` and ``export``;
 5. print every student's score on every item and where the outputs are.
 """
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +17,7 @@ import nbformat
 from ..core.course import ASSIGNMENT, ITEMS, NOTEBOOK, TOTAL_POINTS
 from ..grading.progress import Progress
 from ..workspace.folder import make_course, nbgrader, read_grades
+from . import folder as demo_folder
 from . import samples
 
 
@@ -44,10 +45,7 @@ def grade_table(grades, students) -> str:
 def run_demo(*, directory=None, keep=False, class_samples=None) -> int:
     progress = Progress(6, sys.stdout, unit="step").step
     course = Path(directory).resolve() if directory else Path(tempfile.mkdtemp(prefix="backprop-demo-"))
-    if directory and (course / "gradebook.db").exists():
-        for name in ("gradebook.db", "submitted", "autograded", "feedback", "release", "grades.csv"):
-            path = course / name
-            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    kept = demo_folder.prepare(course)  # refuses a folder the demo did not make
     make_course(course)
     if class_samples is None:
         class_samples = samples.load_catalogue(course).SAMPLES
@@ -73,6 +71,7 @@ def run_demo(*, directory=None, keep=False, class_samples=None) -> int:
     progress("Wrote feedback (`nbgrader generate_feedback`) and grades (`nbgrader export`)")
 
     grades = read_grades(course)
+    demo_folder.finish(course, kept)
     progress("Grades from the gradebook:")
     print()
     print(grade_table(grades, students))

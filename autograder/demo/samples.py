@@ -95,10 +95,11 @@ CATALOGUE_NAMES = ("SAMPLES", "EXTRA_SAMPLES", "MISTAKE_SAMPLES", "EQUIVALENT_SA
 
 
 def load_catalogue(course_root=None):
-    """The sample catalogue of the course at ``course_root`` (default: found from here)."""
-    from ..workspace.folder import find_course_root
+    """The sample catalogue of the course at ``course_root`` (default: the course this
+    package was installed from)."""
+    from ..workspace.folder import course_template
 
-    root = Path(course_root).resolve() if course_root else find_course_root()
+    root = Path(course_root).resolve() if course_root else course_template()
     return load_solution(solutions_folder(root), CATALOGUE)
 
 

@@ -1,43 +1,57 @@
-"""``backprop check NOTEBOOK``: a student's full report, from the release folder alone.
+"""``backprop check NOTEBOOK``: a student's full report, as the grader would give it.
 
-The notebook runs in the same guarded, sandboxed kernel the grader uses, the
-same harvest hands its values out, and the same checks judge them, with one
-difference: expected values come from the article's known numbers and from
-centred finite differences
+The notebook is prepared as the grader prepares it (read without trusting
+it, locked and check cells restored, deleted check cells put back at 0 points,
+the course's own public files: :mod:`.release_cells`), runs in the same
+guarded, sandboxed kernel, the same harvest hands its values out, and the same
+checks judge them, with one difference: expected values come from the
+article's known numbers and from centred finite differences
 (:class:`~autograder.core.expectations.OracleExpectations`), so no reference
 solution, gradebook or hidden case is needed. Other inputs are drawn afresh on
-every run.
+every run. A notebook that looks unsaved gets a note first (:mod:`.save_notes`).
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
-import nbformat
+from nbgrader.utils import is_grade
 from traitlets.config import Config
 
 from ..core.expectations import OracleExpectations
 from ..core.results import GradedSubmission, Status
+from ..pipeline.apply_verdicts import cell_result
+from ..pipeline.cell_failures import explain
 from ..pipeline.guarded_execute import GuardedExecute
+from ..pipeline.notebook_reading import UnreadableNotebook, read_notebook
 from ..plan import verdicts
 from ..plan.course_data import load_course_data
 from ..plan.execution import Execution
 from ..plan.plan import Tolerances, build_plan
+from . import release_cells
+from .save_notes import save_notes
 
-PUBLIC_FILES = ("data_prep.py", "binary.csv")
+#: The largest notebook read, as the grader's default.
+MAX_BYTES = 64 * 2**20
 
 
 class CheckError(Exception):
-    """The notebook or its folder cannot be checked (usage or file problem)."""
+    """The notebook cannot be checked (usage or file problem)."""
 
 
-def load_notebook(path: Path):
-    if not path.is_file():
-        raise CheckError(f"no such notebook: {path}")
-    try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
-        raise CheckError(f"{path} is not a readable notebook: {exc}") from None
+def time_limits(total: int) -> dict:
+    """GuardedExecute's limits that keep a whole check within about ``total`` seconds.
+
+    A quarter (at least 11 s) is kept for the grader's calls of the functions,
+    2 s for starting kernels, and the rest runs the notebook; one cell gets at
+    most half of that (and never more than the grader's 60 s), so that after a
+    cell that hangs there is still time to run the notebook again without it.
+    """
+    calls = max(11, total // 4)
+    run = max(1, total - calls - 2)
+    return {"submission_timeout": run, "harvest_timeout": calls - 10,
+            "timeout": max(1, min(60, run // 2))}
 
 
 def grade_notebook(notebook, *, plan, public_dir, timeout=300,
@@ -46,45 +60,79 @@ def grade_notebook(notebook, *, plan, public_dir, timeout=300,
     config = Config()
     config.SandboxedKernelManager.public_dir = str(public_dir)
     executor = GuardedExecute(config=config, harvest_spec=plan.harvest_spec(),
-                              submission_timeout=timeout)
+                              **time_limits(timeout))
     resources = {"metadata": {"path": str(public_dir)}}
-    executor.preprocess(notebook, resources)
+    executed, resources = executor.preprocess(notebook, resources)
     execution = Execution.stored(resources)
     graded = verdicts.judge(execution, plan, carry_forward=carry_forward)
     for result in graded.items:
         if result.status == Status.ERROR and execution.events:
             result.message += " (" + " ".join(execution.events) + ")"
+    explain(graded.items, executed)
     return graded, execution
 
 
-def check_notebook(path, *, timeout=300, seed=None) -> GradedSubmission:
-    """Run the notebook at ``path`` and return its graded items."""
-    path = Path(path).resolve()
-    notebook = load_notebook(path)
-    folder = path.parent
-    missing = [name for name in PUBLIC_FILES if not (folder / name).is_file()]
-    if missing:
-        raise CheckError(f"{', '.join(missing)} must sit next to the notebook in {folder}")
-    plan = build_plan(OracleExpectations(), load_course_data(folder), seed=seed,
+def check_notebook(path, *, timeout=300, seed=None) -> tuple[GradedSubmission, str]:
+    """Prepare, run and judge the notebook at ``path`` as the grader would.
+
+    Returns the graded items and, when the file could not be read at all,
+    why (every item then scores 0, as in the grader)."""
+    # absolute, but not resolved: a notebook that is a symbolic link is refused, as the
+    # grader refuses it
+    path = Path(os.path.abspath(path))
+    if not path.is_file():
+        raise CheckError(f"no such notebook: {path}")
+    public = release_cells.COPY_DIR
+    plan = build_plan(OracleExpectations(), load_course_data(public), seed=seed,
                       tolerances=Tolerances.for_oracle())
-    graded, _ = grade_notebook(notebook, plan=plan, public_dir=folder, timeout=timeout)
+    try:
+        notebook = read_notebook(str(path), MAX_BYTES)
+    except UnreadableNotebook as exc:
+        reason = str(exc)
+        cells = [c for c in release_cells.load().cells if c.cell_type == "code" and is_grade(c)]
+        graded = GradedSubmission([cell_result(c, {}, reason) for c in cells], path.stem)
+        return graded, reason
+    notebook = release_cells.sanitize(notebook)
+    graded, _ = grade_notebook(notebook, plan=plan, public_dir=public, timeout=timeout)
+    results = {r.grade_id: r for r in graded.items}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and is_grade(cell):
+            result = cell_result(cell, results, None)
+            results[result.grade_id] = result
+    graded.items = [results[r.grade_id] for r in graded.items]
     graded.notebook = path.stem
-    return graded
+    return graded, ""
+
+
+def report(graded: GradedSubmission) -> str:
+    """The check's text: one entry per item, then the total."""
+    lines = [result.summary() for result in graded.items]
+    passed = sum(r.passed for r in graded.items)
+    lines.append("")
+    lines.append("{passed} of {n} items pass; {score:g} of {total:g} points (checked against "
+                 "the known numbers and finite differences).".format(
+                     passed=passed, n=len(graded.items), score=graded.score,
+                     total=graded.max_score))
+    return "\n".join(lines)
 
 
 def run_check(notebook, *, timeout=300, as_json=False) -> int:
+    """``backprop check``: exit 0 when every item passes, 1 when one fails, 2 for a usage
+    or file error (an unreadable notebook is reported item by item, as the grader
+    would, and exits 2)."""
     try:
-        graded = check_notebook(notebook, timeout=timeout)
+        notes = save_notes(Path(notebook))
+        graded, unreadable = check_notebook(notebook, timeout=timeout)
     except CheckError as exc:
         print(f"backprop check: {exc}", file=sys.stderr)
         return 2
     if as_json:
-        print(json.dumps(graded.to_json(), indent=1))
+        print(json.dumps({**graded.to_json(), "notes": notes}, indent=1))
     else:
-        for result in graded.items:
-            print(result.summary())
-        passed = sum(r.passed for r in graded.items)
-        print(f"\n{passed} of {len(graded.items)} items pass; {graded.score:g} of "
-              f"{graded.max_score:g} points (checked against the known numbers and finite "
-              "differences).")
+        for note in notes:
+            print(f"Note: {note}\n")
+        print(report(graded))
+    if unreadable:
+        print(f"backprop check: {notebook} could not be read: {unreadable}", file=sys.stderr)
+        return 2
     return 0 if graded.passed else 1

@@ -39,26 +39,29 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from ..constants import CONFIG_FILE, STATE_DIR
+from ..constants import STATE_DIR
 from ..core.course import ASSIGNMENT
-from ..workspace.folder import CourseError, find_course_root
-from .outcome import GradeAborted, GradeReport, GradeSetupError, describe_error, summary
+from ..workspace.folder import CourseError, course_folder
+from .outcome import (
+    GradeAborted,
+    GradeReport,
+    GradeSetupError,
+    describe_error,
+    sandbox_line,
+    summary,
+)
 from .progress import Progress
 from .run_files import log_files, run_lock, write_last_run
 from .runtime import long_lived_frozen, warnings_to, working_dir
 
 
 def course_root(course) -> Path:
-    """The course folder: ``course`` when given, else found from the current folder."""
-    if course is None:
-        try:
-            return find_course_root()
-        except CourseError as exc:
-            raise GradeSetupError(str(exc)) from None
-    root = Path(course).resolve()
-    if not (root / CONFIG_FILE).is_file():
-        raise GradeSetupError(f"{root} is not a course folder (no {CONFIG_FILE})")
-    return root
+    """The course folder: ``course`` when given, else found from the current folder
+    (never anywhere else: outside a course nothing is written)."""
+    try:
+        return course_folder(course)
+    except CourseError as exc:
+        raise GradeSetupError(str(exc)) from None
 
 
 def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=None,
@@ -84,7 +87,8 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
-    report = GradeReport(assignment=assignment, course=root)
+    report = GradeReport(assignment=assignment, course=root,
+                         sandbox=sandbox_line(scheduler, require_sandbox))
     with ExitStack() as stack:
         stack.enter_context(run_lock(state_dir))
         log_file, worker_log = log_files(state_dir)

@@ -32,6 +32,8 @@ class GradeReport:
     seconds: float = 0.0
     coordinator_cpu: float = 0.0
     log_file: Path = None
+    #: How the student kernels are isolated, in one line (:func:`sandbox_line`).
+    sandbox: str = ""
 
     @property
     def ok(self) -> bool:
@@ -45,7 +47,18 @@ class GradeReport:
             "workers": self.workers, "seconds": round(self.seconds, 3),
             "coordinator_cpu": round(self.coordinator_cpu, 3),
             "log_file": str(self.log_file) if self.log_file else None,
+            "sandbox": self.sandbox,
         }
+
+
+def sandbox_line(scheduler=None, require_sandbox=False) -> str:
+    """Whether the student kernels run in the sandbox, as ``nbgrader autograde`` logs it."""
+    if scheduler:
+        return ("on the Dask workers: each worker's log says whether its kernels run in "
+                "bubblewrap" + (" (required)" if require_sandbox else ""))
+    from ..sandbox.probe import describe_sandbox
+
+    return describe_sandbox()
 
 
 def mib(n) -> str:
@@ -55,6 +68,8 @@ def mib(n) -> str:
 def summary(report: GradeReport) -> str:
     """The final text: counts, speed, every submission that FAILED TO GRADE."""
     lines = []
+    if report.sandbox:
+        lines.append(f"Student kernels: {report.sandbox}")
     n = len(report.graded)
     rate = f", {60 * n / report.seconds:.1f} per minute" if n and report.seconds else ""
     lines.append(f"Graded {n} submission{'s' * (n != 1)} of {report.assignment!r} in "

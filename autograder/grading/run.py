@@ -72,6 +72,7 @@ class Run:
     def setup(self, *, force, students, require_sandbox, local) -> list:
         """Load nbgrader as ``nbgrader autograde`` would; return the students to grade."""
         app = load_app(self.root, log_file=self.log_file)
+        app.log.info("Student kernels: %s", self.report.sandbox)
         app.coursedir.assignment_id = self.assignment
         db_url = app.coursedir.db_url
         try:

@@ -20,8 +20,9 @@ from ..core.values import Unavailable
 from ..plan import verdicts
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
+from .cell_failures import cell_name, explain
 from .notebook_reading import unreadable_reason
-from .render import image_output, loss_curve_png, verdict_outputs
+from .render import describe_figures, image_output, loss_curve_png, verdict_outputs
 from .restore_cells import was_restored
 
 #: Where a caller that already holds the plan puts it in ``resources``.
@@ -36,12 +37,13 @@ def _with_events(result: ItemResult, events) -> ItemResult:
     return result
 
 
-def _cell_result(cell, results, unreadable) -> ItemResult:
+def cell_result(cell, results, unreadable) -> ItemResult:
     """The verdict for one check cell: the computed one, unless the cell cannot
     be judged (the notebook was unreadable, the cell was put back, or the
     course has no such check)."""
-    grade_id = cell.metadata.nbgrader.get("grade_id")
-    points = float(cell.metadata.nbgrader.get("points", 0))
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    grade_id = meta.get("grade_id")
+    points = float(meta.get("points", 0))
     if unreadable:
         return ItemResult(grade_id, 0, points, Status.ERROR,
                           f"Your notebook could not be read: {unreadable}. "
@@ -66,11 +68,13 @@ class ApplyVerdicts(NbGraderPreprocessor):
         graded = verdicts.judge(execution, plan, carry_forward=grader.error_carried_forward,
                                 notebook=str(resources.get("unique_key") or ""))
         results = {r.grade_id: _with_events(r, execution.events) for r in graded.items}
+        explain(graded.items, nb)
+        describe_figures(nb, lambda index: cell_name(nb, index))
         unreadable = unreadable_reason(nb)
         for cell in nb.cells:
             if cell.cell_type != "code" or not is_grade(cell):
                 continue
-            result = _cell_result(cell, results, unreadable)
+            result = cell_result(cell, results, unreadable)
             if result.grade_id in results:
                 results[result.grade_id] = result
             cell.outputs = verdict_outputs(result)

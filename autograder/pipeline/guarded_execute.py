@@ -12,6 +12,8 @@ This replaces nbgrader's ``Execute`` in the autograde pipeline:
 * what the kernel's messages add to the saved notebook is bounded, and
   nothing of the grader's own runs in the kernel is kept
   (:class:`~.output_gate.OutputGate`);
+* the locked cell that trains the network makes the grader's own full
+  training (:mod:`.full_run`), so that it is not run twice;
 * finally the harvest (:mod:`autograder.student.harvest`, sent as its source)
   runs in the same kernel and its JSON file is read back before the sandbox
   is removed.
@@ -40,6 +42,8 @@ from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
 from ..student import harvest
+from . import full_run
+from .cell_failures import cell_name
 from .notebook_reading import unreadable_reason
 from .output_gate import OutputGate
 
@@ -137,13 +141,16 @@ class GuardedExecute(OutputGate, Execute):
         if spec is None:
             spec = BackpropGrader(parent=self).plan().harvest_spec()
         skipped, events, payload = {}, [], None
+        self._skip_names = {}
         for attempt in range(self.max_restarts + 1):
             payload, restart = self._attempt(nb, resources, spec, skipped, events)
             if not restart:
                 break
-            events.append(f"The kernel was restarted (attempt {attempt + 2}).")
+            self.log.info("Restarting the kernel without the cells %s (attempt %d)",
+                          sorted(skipped), attempt + 2)
         else:
-            events.append("Gave up after repeated crashes.")
+            events.append("The grader stopped running your notebook after {n} crashes or "
+                          "hangs.".format(n=self.max_restarts + 1))
         if payload is None:
             payload = payloads.Payload(None, "could not be checked because your notebook "
                                        "crashed or hung before the grader could call it")
@@ -163,47 +170,68 @@ class GuardedExecute(OutputGate, Execute):
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
             self._run_hidden(PREAMBLE, 30)
+            training = full_run.training_cell(self.nb)
             for index, cell in enumerate(self.nb.cells):
                 if cell.cell_type != "code":
                     continue
                 if index in skipped:
                     cell.outputs = []
-                    _note(cell, "CellSkipped", skipped[index])
+                    _note(cell, self._skip_names.get(index, "CellSkipped"), skipped[index])
                     continue
                 if self._remaining() <= 0:
-                    _note(cell, "CellSkipped", "not run: the submission used up its time")
-                    skipped[index] = "not run: the submission used up its time"
+                    reason = ("Not run: your notebook used up the {n} s the grader allows "
+                              "for it.").format(n=self.submission_timeout)
+                    _note(cell, "CellSkipped", reason)
+                    skipped[index] = reason
                     continue
+                limit = self._get_timeout(cell)
                 try:
+                    if index == training:  # its call of train_nn is the grader's full training
+                        self._run_hidden(full_run.install_code(spec, self._payload_path()), 30)
                     self.preprocess_cell(cell, resources, index)
+                    if index == training:
+                        self._run_hidden(full_run.RESTORE_CODE, 30)
                 except DeadKernelError:
-                    reason = "this cell crashed the kernel (it was skipped on a fresh run)"
-                    _note(cell, "KernelDied", reason)
-                    skipped[index] = reason
-                    events.append(f"Cell {index} crashed the kernel.")
-                    return None, True
+                    return self._skip(cell, index, "KernelDied", skipped, events), True
                 except CellTimeoutError as exc:  # it ignored the interrupt, or lost output
-                    if "IOPub" in str(exc):  # a message the client refused took the rest along
-                        reason = ("the output of this cell did not arrive in full (too large, "
-                                  "or never sent); the cell was skipped on a fresh run")
-                    else:
-                        reason = "this cell did not finish in time (it was skipped on a fresh run)"
-                    _note(cell, "CellTimeoutError", reason)
-                    skipped[index] = reason
-                    events.append(f"Cell {index} timed out.")
-                    return None, True
+                    ename = "OutputLost" if "IOPub" in str(exc) else "CellTimeoutError"
+                    return self._skip(cell, index, ename, skipped, events, limit), True
                 if self._asked_exit:
-                    reason = "this cell shut the kernel down (it was skipped on a fresh run)"
-                    _note(cell, "KernelExit", reason)
-                    skipped[index] = reason
-                    events.append(f"Cell {index} shut the kernel down.")
-                    return None, True
+                    return self._skip(cell, index, "KernelExit", skipped, events), True
                 if self._timed_out(cell):
-                    reason = "this cell did not finish in time (it was skipped on a fresh run)"
-                    skipped[index] = reason
-                    events.append(f"Cell {index} timed out.")
-                    return None, True
+                    return self._skip(cell, index, "CellTimeoutError", skipped, events,
+                                      limit), True
+            spec = full_run.harvest_spec(spec, skipped.get(training))
             return self._harvest(spec, events), False
+
+    #: What the cell and the run's events say about a cell that stopped the kernel.
+    SKIP_NOTES = {
+        "KernelDied": ("This cell crashed the kernel, so the grader ran your notebook again "
+                       "without it.", "{cell} crashed the kernel."),
+        "CellTimeoutError": ("This cell did not finish within {seconds} s, so the grader ran "
+                             "your notebook again without it.",
+                             "{cell} did not finish within {seconds} s."),
+        "KernelExit": ("This cell shut the kernel down, so the grader ran your notebook again "
+                       "without it.", "{cell} shut the kernel down."),
+        # a message the client refused (too large) takes the rest of the cell's output along
+        "OutputLost": ("The output of this cell did not arrive in full (too large, or never "
+                       "sent), so the grader ran your notebook again without it.",
+                       "{cell} lost its output."),
+    }
+
+    def _skip(self, cell, index, ename, skipped, events, seconds=None):
+        """Note why a cell stopped the kernel; skip it when the notebook runs again."""
+        note, event = self.SKIP_NOTES[ename]
+        fields = dict(cell=cell_name(self.nb, index), seconds=seconds)
+        if ename != "CellTimeoutError" or not any(
+                out.get("ename") == ename for out in cell.get("outputs", [])
+                if out.get("output_type") == "error"):
+            _note(cell, ename, note.format(**fields))
+        skipped[index] = note.format(**fields)
+        self._skip_names[index] = ename
+        event = event.format(**fields)
+        events.append(event[0].upper() + event[1:])
+        return None
 
     def _timed_out(self, cell) -> bool:
         return any(out.get("ename") == self.error_on_timeout.get("ename")
@@ -225,25 +253,37 @@ class GuardedExecute(OutputGate, Execute):
         return cell
 
     def _exchange_dirs(self):
+        """(host, inside, scratch): the kernel's exchange folder, or one scratch
+        folder per kernel (removed after the harvest) for a kernel without one."""
         host = getattr(self.km, "exchange_dir_host", None)
         inside = getattr(self.km, "exchange_dir_inside", None)
         if host and inside:
             return host, inside, None
-        scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
-        return scratch, scratch, scratch
+        if getattr(self, "_scratch_for", None) is not self.km:
+            if getattr(self, "_scratch", None):  # an earlier kernel's, never harvested
+                shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch_for = self.km
+            self._scratch = tempfile.mkdtemp(prefix="backprop-exchange-")
+        return self._scratch, self._scratch, self._scratch
+
+    def _payload_path(self) -> str:
+        return os.path.join(self._exchange_dirs()[1], PAYLOAD_FILE)
 
     def _harvest(self, spec, events):
         host, inside, scratch = self._exchange_dirs()
         try:
             code = harvest_code(spec, os.path.join(inside, PAYLOAD_FILE))
+            limit = self.harvest_timeout + 10
+            late = ("The grader's calls of your functions did not finish within {n} s."
+                    .format(n=limit))
             try:
-                cell = self._run_hidden(code, self.harvest_timeout + 10)
+                cell = self._run_hidden(code, limit)
                 if self._timed_out(cell):
-                    events.append("The grader's calls of your functions did not finish in time.")
+                    events.append(late)
             except DeadKernelError:
-                events.append("The kernel died while the grader called your functions.")
+                events.append("The kernel crashed while the grader called your functions.")
             except CellTimeoutError:  # the student's code ignored the interrupt
-                events.append("The grader's calls of your functions did not finish in time.")
+                events.append(late)
             if hasattr(self.km, "read_exchange"):
                 # The sandbox reads regular files only and never follows links.
                 payload = payloads.payload_from_files(self.km.read_exchange())
@@ -252,6 +292,9 @@ class GuardedExecute(OutputGate, Execute):
             if not payload.complete and not payload.problem:
                 payload.problem = ("was not reached: the kernel crashed or hung while the grader "
                                    "called your functions")
+            for entry in payload.raw.values():  # calls the grader interrupted: say how long
+                if isinstance(entry, dict) and entry.get("kind") == "timeout":
+                    entry["seconds"] = limit
             return payload
         finally:
             if scratch:

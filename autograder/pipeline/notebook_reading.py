@@ -15,6 +15,7 @@ import sys
 import nbformat
 
 from ..constants import MARK, UNREADABLE
+from ..core.text import may_hold_surrogates, safe_json
 from ..safe_files import FileRefused, read_regular_file
 from . import json_bounds
 
@@ -64,6 +65,8 @@ def parse_notebook(data: bytes):
         raise UnreadableNotebook(f"it is not UTF-8 text (byte 0x{data[exc.start]:02x} "
                                  f"at offset {exc.start})") from None
     raw = _load_json(data, text)
+    if may_hold_surrogates(text):  # lone surrogates cannot be written back (or run)
+        raw = safe_json(raw)
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", []), list):
         raise UnreadableNotebook("it is JSON but not a notebook")
     major = raw.get("nbformat")

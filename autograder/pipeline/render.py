@@ -1,10 +1,20 @@
-"""How a verdict looks in a graded notebook and in the feedback HTML."""
+"""How a verdict looks in a graded notebook and in the feedback HTML.
+
+The icons are inline SVG, so they show without an emoji font; every status,
+carried-forward marks included, has its own icon and colour. Messages are
+written in a little Markdown (code in backticks, *emphasis*), rendered here
+by :func:`inline_html`, which escapes everything else: a message may quote a
+student's exception text.
+"""
 
 import html
+import re
 
 from nbformat.v4 import new_output
 
+from ..core.course import ITEMS_BY_ID
 from ..core.diagnose import CATALOGUE
+from ..core.messages import plural
 from ..core.results import ItemResult, Status
 
 
@@ -13,31 +23,78 @@ def diagnosis_title(result: ItemResult) -> str:
     return mistake.title if mistake else result.diagnosis
 
 
-ICONS = {Status.CORRECT: "✅", Status.PARTIAL: "🟡", Status.INCORRECT: "❌",
-         Status.NOT_ATTEMPTED: "⬜", Status.ERROR: "❌"}
-COLOURS = {Status.CORRECT: "#1b6e20", Status.PARTIAL: "#8a6d00", Status.INCORRECT: "#a31515",
-           Status.NOT_ATTEMPTED: "#555", Status.ERROR: "#a31515"}
+def _svg(body: str, colour: str) -> str:
+    return (f'<svg class="backprop-icon" width="16" height="16" viewBox="0 0 16 16" '
+            f'aria-hidden="true" style="vertical-align:-3px;margin-right:4px">'
+            f'<circle cx="8" cy="8" r="7.5" fill="{colour}"/>{body}</svg>')
+
+
+_STROKE = 'fill="none" stroke="white" stroke-width="2" stroke-linecap="round"'
+COLOURS = {Status.CORRECT: "#1b6e20", Status.CARRIED_FORWARD: "#1f5f8b",
+           Status.PARTIAL: "#8a6d00", Status.INCORRECT: "#a31515",
+           Status.NOT_ATTEMPTED: "#666666", Status.ERROR: "#7a1f5c"}
+#: A tick, an arrow (marks carried forward from a wrong earlier value), a half,
+#: a cross, an empty ring, an exclamation mark.
+ICONS = {
+    Status.CORRECT: _svg(f'<path d="M4.5 8.3l2.3 2.3 4.7-5" {_STROKE}/>', COLOURS[Status.CORRECT]),
+    Status.CARRIED_FORWARD: _svg(f'<path d="M4 8h7M8.5 5l3 3-3 3" {_STROKE}/>',
+                                 COLOURS[Status.CARRIED_FORWARD]),
+    Status.PARTIAL: _svg('<path d="M8 1.5a6.5 6.5 0 0 1 0 13z" fill="white"/>',
+                         COLOURS[Status.PARTIAL]),
+    Status.INCORRECT: _svg(f'<path d="M5.3 5.3l5.4 5.4M10.7 5.3l-5.4 5.4" {_STROKE}/>',
+                           COLOURS[Status.INCORRECT]),
+    Status.NOT_ATTEMPTED: _svg('<circle cx="8" cy="8" r="4.5" fill="white"/>',
+                               COLOURS[Status.NOT_ATTEMPTED]),
+    Status.ERROR: _svg(f'<path d="M8 4v5" {_STROKE}/><circle cx="8" cy="11.8" r="1.1" '
+                       'fill="white"/>', COLOURS[Status.ERROR]),
+}
+
+_CODE = re.compile(r"`([^`]+)`")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def inline_html(text: str) -> str:
+    """A message's Markdown as HTML: `code`, **strong**, *em*; everything else escaped."""
+    pieces = _CODE.split(str(text))
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            out.append(f"<code>{html.escape(piece)}</code>")
+        else:
+            piece = html.escape(piece)
+            piece = _STRONG.sub(r"<strong>\1</strong>", piece)
+            out.append(_EM.sub(r"<em>\1</em>", piece))
+    return "".join(out)
+
+
+def points_text(result: ItemResult) -> str:
+    return plural(int(result.max_score) if result.max_score == int(result.max_score) else 2,
+                  "{score:g} of {max:g} point", "{score:g} of {max:g} points").format(
+                      score=result.score, max=result.max_score)
 
 
 def as_html(result: ItemResult) -> str:
     colour = COLOURS.get(result.status, "#333")
-    icon = ICONS.get(result.status, "")
+    item = ITEMS_BY_ID.get(result.grade_id)
+    title = inline_html(item.title) if item else html.escape(result.grade_id)
     parts = [
-        f'<div class="backprop-verdict" style="border-left:4px solid {colour};padding:4px 10px;">',
-        f'<strong style="color:{colour}">{icon} {result.score:g} / {result.max_score:g} points'
-        f' ({html.escape(result.status.value)})</strong><br>',
-        html.escape(result.message),
+        f'<div class="backprop-verdict" id="{html.escape(result.grade_id)}" '
+        f'style="border-left:4px solid {colour};padding:4px 10px;line-height:1.5">',
+        f'<strong style="color:{colour}">{ICONS.get(result.status, "")}{title}: '
+        f'{points_text(result)} ({html.escape(result.status.value)})</strong><br>',
+        inline_html(result.message),
     ]
     if result.diagnosis:
-        parts.append(f"<br><em>Diagnosis:</em> {html.escape(diagnosis_title(result))}")
+        parts.append(f"<br><em>Diagnosis:</em> {inline_html(diagnosis_title(result))}")
     if result.hint:
-        parts.append(f"<br><em>Hint:</em> {html.escape(result.hint)}")
+        parts.append(f"<br><em>Hint:</em> {inline_html(result.hint)}")
     parts.append("</div>")
     return "".join(parts)
 
 
 def as_text(result: ItemResult) -> str:
-    lines = [f"{result.score:g} / {result.max_score:g} points ({result.status.value}): {result.message}"]
+    lines = [f"{points_text(result)} ({result.status.value}): {result.message}"]
     if result.diagnosis:
         lines.append(f"Diagnosis: {diagnosis_title(result)}")
     if result.hint:
@@ -56,6 +113,10 @@ def verdict_outputs(result: ItemResult) -> list:
         new_output("execute_result", data={"text/plain": repr(float(result.score))},
                    execution_count=None),
     ]
+
+
+#: The largest loss value the plot draws.
+PLOT_LIMIT = 1e6
 
 
 def loss_curve_png(student, reference) -> str | None:
@@ -79,7 +140,9 @@ def loss_curve_png(student, reference) -> str | None:
     ax = fig.add_axes((0.13, 0.14, 0.83, 0.76))
     ax.plot(np.arange(1, reference.size + 1), reference, color="#1b6e20", lw=2,
             label="expected (reference)")
-    if student.size and np.all(np.isfinite(student)):
+    # Only a curve matplotlib can scale is drawn: a y-range as wide as ±1e308
+    # overflows its tick arithmetic (a training MSE lies between 0 and 1 anyway).
+    if student.size and np.all(np.isfinite(student)) and np.max(np.abs(student)) <= PLOT_LIMIT:
         ax.plot(np.arange(1, student.size + 1), student, color="#a31515", lw=1.5,
                 ls="--", label="your training")
     ax.set_xlabel("epoch")
@@ -92,4 +155,23 @@ def loss_curve_png(student, reference) -> str | None:
 
 
 def image_output(png_base64: str, caption: str):
-    return new_output("display_data", data={"image/png": png_base64, "text/plain": caption})
+    """A PNG output whose caption is also its alternative text."""
+    return new_output("display_data", data={"image/png": png_base64, "text/plain": caption},
+                      metadata={"image/png": {"alt": caption}})
+
+
+#: The alternative text of a figure the student's own cell drew.
+STUDENT_FIGURE = "A figure from {cell}."
+
+
+def describe_figures(nb, name_of) -> None:
+    """Give every image a student's cell drew an alternative text, naming the cell
+    (``name_of(index)``), unless it has one."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {})
+            for mime in ("image/png", "image/jpeg"):
+                if mime in data:
+                    meta = output.setdefault("metadata", {}).setdefault(mime, {})
+                    if not meta.get("alt") and not cell.get("metadata", {}).get("alt"):
+                        meta["alt"] = STUDENT_FIGURE.format(cell=name_of(index))

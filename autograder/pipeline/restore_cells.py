@@ -1,8 +1,10 @@
-"""Put deleted grade cells back, and mark them so that they score 0."""
+"""Put deleted grade cells back, and mark them so that they score 0; a grade cell
+turned into another kind of cell is treated the same way."""
 
 import re
 
 from nbgrader.preprocessors import OverwriteCells
+from nbgrader.utils import is_grade
 from traitlets import Bool
 
 from ..constants import MARK, RESTORED
@@ -12,7 +14,10 @@ class RestoreCells(OverwriteCells):
     """nbgrader's ``OverwriteCells``, re-adding missing grade cells by default.
 
     Every re-added cell carries ``metadata.backprop.restored = True``; the
-    verdict step gives such an item 0 points and says why.
+    verdict step gives such an item 0 points and says why. A check cell that
+    the student turned into a Markdown or raw cell is, like a deleted one, not
+    in the submission as a check cell: nbgrader turns it back into a code cell
+    without a word (so it used to be graded as if untouched); it is marked too.
 
     nbgrader 0.9.6 places a re-added cell after the previous *source* cell,
     but looks that cell up among grade and solution cells only, and raises
@@ -28,6 +33,12 @@ class RestoreCells(OverwriteCells):
         cell.metadata[MARK] = {RESTORED: True}
         cell["id"] = re.sub(r"[^A-Za-z0-9_-]", "-", f"restored-{source_cell.name}")[:64]
         return cell
+
+    def update_cell_type(self, cell, cell_type):
+        changed = cell.cell_type != cell_type
+        super().update_cell_type(cell, cell_type)
+        if changed and is_grade(cell):
+            cell.metadata[MARK] = {RESTORED: True}
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)

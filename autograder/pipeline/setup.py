@@ -30,8 +30,10 @@ from ..constants import (
 from ..core.course import ASSIGNMENT
 from .apply_verdicts import ApplyVerdicts
 from .exporter import SafeNotebookExporter
+from .feedback import TEMPLATE, TEMPLATES, FeedbackExporter
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
+from .student_html import SanitizeStudentOutputs
 from .submission_copy import install as install_submission_copy
 
 #: Cleaning a submission before it runs. Order matters: outputs and duplicate
@@ -40,10 +42,14 @@ from .submission_copy import install as install_submission_copy
 SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata]
 
 #: Grading a clean submission. GuardedExecute runs it in the sandbox and
-#: harvests values; ApplyVerdicts must come after it (it reads the harvest)
-#: and before SaveAutoGrades (which reads the scores ApplyVerdicts writes).
-AUTOGRADE = [GuardedExecute, ClearMetadataPreprocessor, LimitOutput, ApplyVerdicts,
-             SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+#: harvests values; SanitizeStudentOutputs makes what it printed inert before
+#: anything is saved; ApplyVerdicts must come after both (it reads the harvest
+#: and writes the trusted verdict HTML) and before SaveAutoGrades (which reads
+#: the scores ApplyVerdicts writes).
+AUTOGRADE = [GuardedExecute, SanitizeStudentOutputs, ClearMetadataPreprocessor, LimitOutput,
+             ApplyVerdicts, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+#: What every HTML page nbconvert writes for the course (feedback, formgrader) uses.
+STUDENT_HTML = "autograder.pipeline.student_html"
 
 
 def configure(c, course_root, assignment=ASSIGNMENT):
@@ -72,6 +78,26 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.GuardedExecute.timeout = 60
     c.GuardedExecute.submission_timeout = 240
     c.LimitOutput.max_lines = 200
+
+    # Feedback and formgrader pages: a submission's outputs and Markdown made inert (the
+    # grader's verdicts kept as written), maths as MathML (no script, no CDN), check cells
+    # show their verdicts, the feedback's summary names the items. nbgrader's own
+    # templates stay first, so its formgrader finds them; the course's replace
+    # nbconvert's MathJax macro.
+    import nbgrader
+
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    c.HTMLExporter.extra_template_basedirs = [str(nbgrader_templates / "templates"),
+                                              str(TEMPLATES)]
+    c.HTMLExporter.preprocessors = [f"{STUDENT_HTML}.SanitizeStudentOutputs"]
+    c.HTMLExporter.filters = {"backprop_math_style": "autograder.pipeline.feedback.math_style",
+                              "markdown2html": f"{STUDENT_HTML}.markdown2html"}
+    c.GenerateFeedback.exporter_class = FeedbackExporter
+    c.FeedbackExporter.template_name = TEMPLATE
+    # where the course's page finds nbgrader's ('feedback/index.html.j2') and its CSS
+    c.FeedbackExporter.extra_template_paths = [
+        str(nbgrader_templates / "templates"),
+        str(nbgrader_templates / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
 
     public = root / "release" / assignment
     c.BackpropGrader.solutions_dir = str(root / SOLUTIONS_DIR)

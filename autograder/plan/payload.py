@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from ..constants import MAX_DIMS, MAX_VALUE_SIZE, PAYLOAD_FILE
+from ..core.text import safe_text
 from ..core.values import Unavailable
 from ..safe_files import FileRefused, read_regular_file
 
@@ -100,7 +101,7 @@ def decode_entry(entry, hidden: bool = False):
         return Unavailable("could not be read back from your notebook")
     kind = entry.get("kind")
     message = entry.get("message")
-    message = message[:300] if isinstance(message, str) else "could not be read"
+    message = safe_text(message[:300]) if isinstance(message, str) else "could not be read"
     if hidden and kind in ("error", "invalid", "failed"):
         return Unavailable(hidden_reason(kind, message))
     if kind == "none":
@@ -113,6 +114,11 @@ def decode_entry(entry, hidden: bool = False):
         return Unavailable(message)
     if kind == "failed":
         return Unavailable(f"could not be computed: {message}")
+    if kind == "timeout":
+        seconds = entry.get("seconds")
+        if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0:
+            return Unavailable(f"did not finish within {seconds} s when the grader called it")
+        return Unavailable("did not finish in the time the grader allows when it called it")
     if kind != "array":
         return Unavailable("could not be read back from your notebook")
     shape, data = entry.get("shape"), entry.get("data")
@@ -123,7 +129,10 @@ def decode_entry(entry, hidden: bool = False):
             or math.prod(shape) != len(data)
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data)):
         return Unavailable("could not be read back from your notebook")
-    return np.array(data, dtype=np.float64).reshape(shape)
+    try:
+        return np.array(data, dtype=np.float64).reshape(shape)
+    except OverflowError:  # a JSON integer beyond the largest float
+        return Unavailable("holds a number too large for a float (beyond 1.8e308)")
 
 
 class Payload:

@@ -65,6 +65,7 @@ class GradingPlan:
                 "targets": self.data.targets.tolist(),
                 "columns": self.data.columns,
                 "epochs": 1,
+                "full_epochs": EX2_EPOCHS,
                 "learnrate": EX2_LEARNRATE,
                 "n_hidden": EX2_N_HIDDEN,
                 "seed": EX2_SEED,

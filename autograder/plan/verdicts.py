@@ -9,9 +9,10 @@ computed as a "result" is trusted; only the values it handed over are.
 import numpy as np
 
 from ..core import checks, oracle
+from ..core.checks import training_run
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
 from ..core.diagnose import CATALOGUE
-from ..core.results import GradedSubmission, ItemResult
+from ..core.results import GradedSubmission, ItemResult, Status
 from ..core.values import Unavailable
 
 WEIGHTS = ("weights_input_hidden", "weights_hidden_output", "losses")
@@ -50,18 +51,20 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     cases = [(case.label, payload.values(f"ex1_case{index}", EX1_QUANTITIES), expected,
               oracle.forward(**case.inputs))
              for index, (case, expected) in enumerate(plan.ex1_cases)]
-    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES, **ex1)
+    article_ok = all(results[f"ex1_{name}"].status == Status.CORRECT for name in EX1_QUANTITIES)
+    results["ex1_other_inputs"] = checks.ex1_other_inputs(cases, EX1_QUANTITIES,
+                                                          article_ok=article_ok, **ex1)
 
     data_cases = [(case.label, payload.values(f"ex2_case{index}", WEIGHTS), expected, initial,
                    variants)
                   for index, (case, expected, initial, variants) in enumerate(plan.ex2_cases)]
-    results["ex2_other_data"] = checks.ex2_other_data(data_cases, **training)
-
     first = payload.values("ex2_first", WEIGHTS)
     final = payload.values("ex2_final", WEIGHTS)
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
         plan.ex2_initial, plan.ex2_first_variants, **training)
+    results["ex2_other_data"] = checks.ex2_other_data(
+        data_cases, article_ok=results["ex2_first_epoch"].status == Status.CORRECT, **training)
     # A mistake seen on the first epoch or the other data explains the later items too.
     known = next((r for r in (results["ex2_first_epoch"], results["ex2_other_data"])
                   if r.diagnosis), None)
@@ -72,8 +75,20 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     losses = final if isinstance(final, Unavailable) else final[2]
     if not isinstance(final, Unavailable) and checks.unchanged(final[:2], plan.ex2_initial):
         final = losses = checks.NEVER_TRAINED
-    results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake, **training)
-    results["ex2_accuracy"] = checks.ex2_accuracy(accuracy_of(plan, final), mistake=mistake)
+    # The losses and the accuracy count only for what one training produced.
+    problem = training_run.run_problem(final, first, plan.data.features, plan.data.targets,
+                                       training)
+    if problem and training_run.judges_losses(losses, len(plan.ex2_final[2])):
+        results["ex2_loss"] = training_run.losses_not_trained(problem)
+    else:
+        results["ex2_loss"] = checks.ex2_loss(losses, plan.ex2_final[2], mistake=mistake,
+                                              **training)
+    accuracy = accuracy_of(plan, final)
+    if problem and not isinstance(accuracy, Unavailable) \
+            and not results["ex2_final_weights"].passed:
+        results["ex2_accuracy"] = training_run.accuracy_not_credited(accuracy, problem)
+    else:
+        results["ex2_accuracy"] = checks.ex2_accuracy(accuracy, mistake=mistake)
     return [results[item.grade_id] for item in ITEMS]
 
 

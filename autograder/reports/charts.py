@@ -7,26 +7,40 @@ from ..core.diagnose import CATALOGUE
 from .collect import ClassResults
 
 
-def _figure_png(draw):
+def _whole_numbers(axis) -> None:
+    """Ticks at whole numbers only: a count of students has no quarters."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _figure_png(draw, seen=None):
+    """The PNG of one chart; ``seen`` (a list) receives its axes, for inspection."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7, 3.6), dpi=90)  # no pyplot: no global state, no GUI backend
-    draw(fig.add_subplot())
+    ax = fig.add_subplot()
+    draw(ax)
+    if seen is not None:
+        seen.append(ax)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def histogram_png(results: ClassResults) -> bytes:
-    totals = [results.total(s) for s in results.scores]
+def histogram_png(results: ClassResults, seen=None) -> bytes:
+    totals = [results.final(s) for s in results.scores]
+    penalised = any(results.penalty(s) for s in results.scores)
 
     def draw(ax):
         ax.hist(totals, bins=range(0, int(TOTAL_POINTS) + 2), color="#30466f", edgecolor="white")
-        ax.set_xlabel(f"total score (of {TOTAL_POINTS:g})")
+        ax.set_xlabel(("total score after late penalties (of {total:g})" if penalised
+                       else "total score (of {total:g})").format(total=TOTAL_POINTS))
         ax.set_ylabel("students")
-        ax.set_title(f"Scores of {len(totals)} graded submissions")
-    return _figure_png(draw)
+        _whole_numbers(ax.yaxis)
+        ax.set_title("Scores of the graded submissions ({n})".format(n=len(totals)))
+    return _figure_png(draw, seen)
 
 
 def success_rates(results: ClassResults) -> dict:
@@ -38,23 +52,24 @@ def success_rates(results: ClassResults) -> dict:
     return rates
 
 
-def success_png(rates: dict) -> bytes:
+def success_png(rates: dict, seen=None) -> bytes:
     def draw(ax):
-        names = [item.short or item.grade_id for item in ITEMS]
+        names = [item.label or item.grade_id for item in ITEMS]
         values = [100 * rates[item.grade_id] for item in ITEMS]
         ax.barh(names[::-1], values[::-1], color="#1b6e20")
         ax.set_xlim(0, 100)
         ax.set_xlabel("students with full marks (%)")
         ax.set_title("Success rate of each item")
-    return _figure_png(draw)
+    return _figure_png(draw, seen)
 
 
-def mistakes_png(mistakes: dict) -> bytes:
+def mistakes_png(mistakes: dict, seen=None) -> bytes:
     def draw(ax):
         top = list(mistakes.items())[:10]
         names = [CATALOGUE[k].title if k in CATALOGUE else k for k, _ in top]
         counts = [len(v) for _, v in top]
         ax.barh(names[::-1], counts[::-1], color="#a31515")
         ax.set_xlabel("students")
+        _whole_numbers(ax.xaxis)
         ax.set_title("Most frequent diagnosed mistakes")
-    return _figure_png(draw)
+    return _figure_png(draw, seen)

@@ -13,9 +13,9 @@ import csv
 import sys
 from pathlib import Path
 
-from ..constants import CONFIG_FILE, REPORTS_DIR
+from ..constants import REPORTS_DIR
 from ..core.course import ASSIGNMENT, ITEMS
-from ..workspace.folder import CourseError, find_course_root
+from ..workspace.folder import CourseError, course_folder, require_assignment
 from .charts import histogram_png, mistakes_png, success_png, success_rates
 from .collect import ClassResults, collect
 from .page import render_html
@@ -58,9 +58,8 @@ def write_report(*, course, assignment=ASSIGNMENT, out_dir=None) -> Path:
 
 def run_report(assignment=ASSIGNMENT, *, course=None, out_dir=None) -> int:
     try:
-        root = Path(course).resolve() if course else find_course_root()
-        if not (root / CONFIG_FILE).is_file():
-            raise CourseError(f"{root} is not a course folder (no {CONFIG_FILE})")
+        root = course_folder(course)
+        require_assignment(root, assignment)
         out = write_report(course=root, assignment=assignment, out_dir=out_dir)
     except CourseError as exc:
         print(f"backprop report: {exc}", file=sys.stderr)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..constants import LAST_RUN_FILE, RESULTS_FILE, STATE_DIR
 from ..core.course import ASSIGNMENT
-from ..core.results import GradedSubmission
-from ..workspace.folder import read_grades
+from ..core.results import GradedSubmission, Status
+from ..workspace.folder import read_grades, read_penalties
 
 
 @dataclass
@@ -21,14 +21,33 @@ class ClassResults:
     scores: dict                      # student -> {grade_id: score or None}
     details: dict                     # student -> {grade_id: ItemResult}
     failed: dict = field(default_factory=dict)   # student -> reason
+    penalties: dict = field(default_factory=dict)  # student -> late penalty (points)
 
     @property
     def students(self):
         return sorted(set(self.scores) | set(self.failed))
 
     def total(self, student):
+        """The raw total, before any late penalty."""
         row = self.scores.get(student, {})
         return sum(v for v in row.values() if v is not None)
+
+    def penalty(self, student) -> float:
+        return float(self.penalties.get(student) or 0.0)
+
+    def final(self, student) -> float:
+        """The total after the late penalty, as ``nbgrader export`` reports it."""
+        return max(0.0, self.total(student) - self.penalty(student))
+
+    def errors(self) -> dict:
+        """``{student: [(grade_id, message)]}`` of the items whose code raised or could
+        not be run (status "error"), for the submissions that were graded."""
+        found = {}
+        for student, items in sorted(self.details.items()):
+            rows = [(gid, r.message) for gid, r in items.items() if r.status == Status.ERROR]
+            if rows:
+                found[student] = rows
+        return found
 
     def mistakes(self):
         """``{mistake: sorted students}``, most frequent first."""
@@ -67,4 +86,4 @@ def collect(course, assignment=ASSIGNMENT) -> ClassResults:
     for student, row in scores.items():
         if row and all(v is None for v in row.values()) and student not in failed:
             failed[student] = "every grade is blank (needs manual grading)"
-    return ClassResults(scores, details, failed)
+    return ClassResults(scores, details, failed, read_penalties(course, assignment))

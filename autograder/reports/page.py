@@ -5,6 +5,7 @@ import html
 
 from ..core.course import ITEMS, TOTAL_POINTS
 from ..core.diagnose import CATALOGUE
+from ..pipeline.render import inline_html
 from .collect import ClassResults
 
 
@@ -16,7 +17,10 @@ def _img(name, data):
 def render_html(results: ClassResults, images: dict, rates: dict, assignment) -> str:
     e = html.escape
     totals = [results.total(s) for s in results.scores]
+    finals = [results.final(s) for s in results.scores]
     mean = sum(totals) / len(totals) if totals else 0.0
+    mean_final = sum(finals) / len(finals) if finals else 0.0
+    late = sorted(s for s in results.scores if results.penalty(s))
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>Class report: {e(assignment)}</title>",
@@ -24,14 +28,18 @@ def render_html(results: ClassResults, images: dict, rates: dict, assignment) ->
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;"
         "text-align:left}img{max-width:100%}</style></head><body>",
         f"<h1>Class report: {e(assignment)}</h1>",
-        f"<p>{len(results.scores)} submissions graded, {len(results.failed)} failed to grade. "
-        f"Mean score {mean:.1f} of {TOTAL_POINTS:g}.</p>",
+        "<p>Submissions graded: {graded}. Submissions that could not be graded: {failed}. "
+        "Mean score {mean:.1f} of {total:g}{after}.</p>".format(
+            graded=len(results.scores), failed=len(results.failed), mean=mean,
+            total=TOTAL_POINTS,
+            after=(", {final:.1f} after late penalties ({n} late)".format(
+                final=mean_final, n=len(late)) if late else "")),
         "<h2>Scores</h2>", _img("score histogram", images["scores_histogram.png"]),
         "<h2>Success rate of each item</h2>", _img("item success", images["item_success.png"]),
         "<table><tr><th>item</th><th>points</th><th>full marks</th></tr>",
     ]
     for item in ITEMS:
-        parts.append(f"<tr><td>{e(item.title)}</td><td>{item.points:g}</td>"
+        parts.append(f"<tr><td>{inline_html(item.title)}</td><td>{item.points:g}</td>"
                      f"<td>{100 * rates[item.grade_id]:.0f} %</td></tr>")
     parts.append("</table><h2>Most frequent diagnosed mistakes</h2>")
     mistakes = results.mistakes()
@@ -45,7 +53,26 @@ def render_html(results: ClassResults, images: dict, rates: dict, assignment) ->
         parts.append("</table>")
     else:
         parts.append("<p>No mistake was diagnosed.</p>")
-    parts.append("<h2>Submissions that failed to grade</h2>")
+    if late:
+        parts.append("<h2>Late submissions</h2><table><tr><th>student</th><th>score</th>"
+                     "<th>late penalty</th><th>score after the penalty</th></tr>")
+        for student in late:
+            parts.append(f"<tr><td>{e(student)}</td><td>{results.total(student):g}</td>"
+                         f"<td>{results.penalty(student):g}</td>"
+                         f"<td>{results.final(student):g}</td></tr>")
+        parts.append("</table>")
+    errors = results.errors()
+    parts.append("<h2>Submissions whose code raised an error</h2>")
+    if errors:
+        parts.append("<table><tr><th>student</th><th>items</th><th>first message</th></tr>")
+        for student, rows in errors.items():
+            ids = ", ".join(gid for gid, _ in rows)
+            parts.append(f"<tr><td>{e(student)}</td><td>{e(ids)}</td>"
+                         f"<td>{inline_html(rows[0][1])}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>None.</p>")
+    parts.append("<h2>Submissions that could not be graded</h2>")
     if results.failed:
         parts.append("<table><tr><th>student</th><th>why</th></tr>")
         for student, reason in sorted(results.failed.items()):

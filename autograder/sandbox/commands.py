@@ -143,7 +143,9 @@ def kernel_env(*, home: str, tmp: str, exchange_dir: str,
     return {
         "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
         "HOME": home, "USER": "student", "LOGNAME": "student", "TMPDIR": tmp,
-        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg",
+        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+        # ipykernel's inline backend: a figure the notebook shows reaches the feedback
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "MPLCONFIGDIR": mpl_dir or f"{tmp}/matplotlib", "IPYTHONDIR": f"{tmp}/ipython",
         "XDG_CACHE_HOME": f"{tmp}/cache", "JUPYTER_RUNTIME_DIR": f"{tmp}/jupyter",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",

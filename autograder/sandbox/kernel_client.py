@@ -11,6 +11,9 @@ messages are never mistaken for a cell's output.
 has answered ``kernel_info`` on the shell channel, and a message has come
 through IOPub (IOPub is a publish socket, which drops what is sent before the
 subscriber is connected, so a cell's first output could otherwise be lost).
+
+Its shell and IOPub channels check every message before nbclient reads it
+(:mod:`.kernel_messages`): the kernel is the student's, and so are its messages.
 """
 
 import time
@@ -18,7 +21,9 @@ from queue import Empty
 
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import default
+from traitlets import Type, default
+
+from .kernel_messages import CheckedIOPubChannel, CheckedShellChannel
 
 #: How long one kernel_info request is waited for before it is sent again.
 REPLY_WAIT = 1.0
@@ -41,6 +46,9 @@ class PromptKernelClient(AsyncKernelClient):
         context = super()._context_default()  # the client's own context
         context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket it makes
         return context
+
+    shell_channel_class = Type(CheckedShellChannel)
+    iopub_channel_class = Type(CheckedIOPubChannel)
 
     async def wait_for_ready(self, timeout=None):
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)

@@ -1,10 +1,12 @@
 """The checks students run inside their notebook.
 
-Each function is called from one check cell and prints the same message and
-hint the grader would give. Expected values come from the article's known
-numbers and from centred finite differences, so nothing secret is needed.
-A failing check also writes a short line to stderr, which is how nbgrader's
-Validate button recognises a failed test.
+Each function is called from one check cell and shows the same message and
+hint the grader would give, as Markdown in the notebook (never on stderr, so
+that a failed check is not an error box). Expected values come from the
+article's known numbers and from centred finite differences, so nothing
+secret is needed. Under nbgrader's Validate a failed check also writes its
+message and hint to stderr, which is how Validate recognises a failed cell and
+what its dialog shows.
 
 While the grader runs the notebook (``BACKPROP_GRADING=1`` in the sandboxed
 kernel) these functions do nothing: the verdicts are computed outside the
@@ -31,8 +33,9 @@ from ..constants import GRADING_ENV
 # stand aside before they would import it.
 
 
-#: Set by nbgrader in its own environment while it autogrades. A kernel that
-#: nbgrader starts itself inherits it; the course's sandboxed kernel never does.
+#: Set by nbgrader in its own environment while it autogrades or validates. A
+#: kernel that nbgrader starts itself inherits it; the course's sandboxed kernel
+#: never does.
 NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
 
 #: What every check cell shows, on stderr, in an autograde outside the sandbox.
@@ -47,17 +50,45 @@ def grading() -> bool:
     return os.environ.get(GRADING_ENV) == "1"
 
 
+def validating() -> bool:
+    """True while nbgrader's Validate runs the notebook."""
+    return os.environ.get(NBGRADER_EXECUTION) == "validate"
+
+
 def unprotected_autograde() -> bool:
     """Whether nbgrader is autograding this kernel without the course's sandbox."""
     return os.environ.get(NBGRADER_EXECUTION) == "autograde"
 
 
 def show(result):
-    """Print one result the way every check cell does."""
-    print(result.summary())
-    if not result.passed:
-        print(f"{result.grade_id}: {result.score:g} of {result.max_score:g} points",
-              file=sys.stderr)
+    """Show one result the way every check cell does.
+
+    In a notebook the result is displayed as Markdown (code in backticks shows
+    as code, lines wrap between words) with the plain text beside it for
+    terminals; nothing goes to stderr, so a failed check is not an error box.
+    Under nbgrader's Validate a failed item's text also goes to stderr: that
+    is how Validate finds a failed cell, and what its dialog shows.
+    """
+    text = result.summary()
+    shell = None
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        pass
+    if shell is None:
+        print(text)
+    else:
+        from IPython.display import display
+
+        display({"text/plain": text, "text/markdown": result.markdown()}, raw=True)
+    if validating() and not result.passed:
+        import textwrap
+
+        lines = [textwrap.fill(line, width=80, subsequent_indent="        ")
+                 for line in text.splitlines()]
+        print("\n".join(lines), file=sys.stderr)
     return None
 
 
@@ -97,14 +128,19 @@ def as_tuple(result, size):
     return tuple(result)
 
 
+def _notebook_globals() -> dict:
+    """The notebook's namespace: the globals of the ``__main__`` frame that called us."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") != "__main__":
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else {}
+
+
 def _notebook_values(name, value):
     """The six quantities as the notebook has them, for error carried forward."""
     from ..core.course import EX1_QUANTITIES
 
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__") != "__main__":
-        frame = frame.f_back
-    space = frame.f_globals if frame is not None else {}
+    space = _notebook_globals()
     got = {q: space.get(q) for q in EX1_QUANTITIES}
     got[name] = value
     return got
@@ -121,6 +157,21 @@ def ex1_quantity(name, value):
                                rtol=RTOL, atol=ATOL))
 
 
+def _article_ok() -> bool:
+    """Whether the notebook's six Example 1 values are right, judged as their checks judge them."""
+    from ..core import checks, oracle
+    from ..core.compare import ATOL, RTOL
+    from ..core.course import EX1_INPUTS, EX1_KNOWN, EX1_QUANTITIES
+    from ..core.results import Status
+
+    space = _notebook_globals()
+    got = {name: space.get(name) for name in EX1_QUANTITIES}
+    forward = oracle.forward(**EX1_INPUTS)
+    return all(checks.ex1_in_context(name, got, EX1_KNOWN, forward, rtol=RTOL,
+                                     atol=ATOL).status == Status.CORRECT
+               for name in EX1_QUANTITIES)
+
+
 @_skip_when_grading
 def ex1_other_inputs(backprop_step, seed=None):
     from ..core import cases as case_gen
@@ -135,7 +186,8 @@ def ex1_other_inputs(backprop_step, seed=None):
         got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
         cases.append((case.label, got, OracleExpectations().backprop_step(**case.inputs),
                       oracle.forward(**case.inputs)))
-    show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, rtol=FD_RTOL, atol=FD_ATOL))
+    show(checks.ex1_other_inputs(cases, EX1_QUANTITIES, article_ok=_article_ok(),
+                                 rtol=FD_RTOL, atol=FD_ATOL))
 
 
 @functools.lru_cache(maxsize=4)
@@ -164,8 +216,7 @@ def _initial(features):
     return oracle.initial_weights(np.shape(features)[1], EX2_N_HIDDEN, EX2_SEED)
 
 
-@_skip_when_grading
-def ex2_first_epoch(train_nn, features, targets):
+def _first_epoch(train_nn, features, targets):
     from ..core import checks
     from ..core.compare import FD_ATOL, FD_RTOL
     from ..core.course import EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED
@@ -177,10 +228,14 @@ def ex2_first_epoch(train_nn, features, targets):
     got = got if isinstance(got, Unavailable) else got[:2]
     expected = expected_training(features, targets, 1)[:2]
     variants = training_variants(OracleExpectations(), np.asarray(features, float),
-                                 np.asarray(targets, float),
-                                 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
-    show(checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
-                            _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL))
+                                 np.asarray(targets, float), 1, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
+    return checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
+                              _initial(features), variants, rtol=FD_RTOL, atol=FD_ATOL)
+
+
+@_skip_when_grading
+def ex2_first_epoch(train_nn, features, targets):
+    show(_first_epoch(train_nn, features, targets))
 
 
 @_skip_when_grading
@@ -220,13 +275,19 @@ def ex2_accuracy(weights_input_hidden, weights_hidden_output, features_test, tar
 
 
 @_skip_when_grading
-def ex2_other_data(train_nn, seed=None):
+def ex2_other_data(train_nn, features=None, targets=None, seed=None):
+    """``train_nn`` on other data; with the course data, a hint can tell whether the
+    function is right there (then it ignores its parameters) or wrong everywhere."""
     import pandas as pd
 
     from ..core import cases as case_gen
     from ..core import checks, oracle
     from ..core.compare import FD_ATOL, FD_RTOL
     from ..core.expectations import OracleExpectations, training_variants
+    from ..core.results import Status
+
+    article_ok = (features is not None and targets is not None
+                  and _first_epoch(train_nn, features, targets).status == Status.CORRECT)
 
     rng = np.random.default_rng(seed)
     cases = []
@@ -241,4 +302,4 @@ def ex2_other_data(train_nn, seed=None):
         variants = training_variants(OracleExpectations(), case.features, case.targets,
                                      case.epochs, case.learnrate, case.n_hidden, case.seed)
         cases.append((case.label, got, expected, initial, variants))
-    show(checks.ex2_other_data(cases, rtol=FD_RTOL, atol=FD_ATOL))
+    show(checks.ex2_other_data(cases, article_ok=article_ok, rtol=FD_RTOL, atol=FD_ATOL))

@@ -16,27 +16,55 @@ from ..core.course import ASSIGNMENT, NOTEBOOK
 
 #: The folders and files that make a course, relative to its root.
 COURSE_FILES = (CONFIG_FILE, "source", SOLUTIONS_DIR)
+SQLITE_PREFIX = "sqlite:///"
 
 
 class CourseError(RuntimeError):
     """A course folder is incomplete, or an nbgrader command failed."""
 
 
+def is_course(folder) -> bool:
+    """Whether ``folder`` holds a course: ``nbgrader_config.py`` and ``source/``."""
+    folder = Path(folder)
+    return (folder / CONFIG_FILE).is_file() and (folder / "source").is_dir()
+
+
 def find_course_root(start=None) -> Path:
-    """The nearest folder holding ``nbgrader_config.py`` and ``source/``."""
+    """The nearest folder at or above ``start`` (default: the current folder) that
+    holds a course. Nothing else is tried: outside a course this raises
+    :class:`CourseError`, so that no command writes into some other folder."""
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir():
+        if is_course(folder):
             return folder
+    raise CourseError(f"no course folder ({CONFIG_FILE} and source/) at or above {here}; "
+                      "run this inside a course or pass --course DIR")
+
+
+def course_folder(course=None) -> Path:
+    """The course a command works on: ``course`` when given (it must be a course),
+    else the one found from the current folder (:func:`find_course_root`)."""
+    if course is None:
+        return find_course_root()
+    root = Path(course).resolve()
+    if not is_course(root):
+        raise CourseError(f"{root} is not a course folder (no {CONFIG_FILE} and source/)")
+    return root
+
+
+def course_template() -> Path:
+    """The course this package was installed from (the repository that holds it):
+    what ``backprop demo`` and the tests copy. Never a place to grade in."""
     packaged = Path(__file__).resolve().parents[2]
-    if (packaged / "nbgrader_config.py").is_file() and (packaged / "source").is_dir():
-        return packaged
-    raise CourseError(f"no course folder (nbgrader_config.py and source/) at or above {here}")
+    if not is_course(packaged):
+        raise CourseError(f"the course files ({CONFIG_FILE}, source/, solutions/) are not "
+                          f"next to the installed package in {packaged}")
+    return packaged
 
 
 def make_course(dest, *, template=None, with_release=False) -> Path:
     """Copy the course's sources into ``dest`` (created if needed)."""
-    template = Path(template) if template else find_course_root()
+    template = Path(template) if template else course_template()
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     names = COURSE_FILES + (("release",) if with_release else ())
@@ -73,13 +101,42 @@ def nbgrader(args, *, course, check=True, quiet=True, env=None) -> subprocess.Co
     return result
 
 
-def db_url(course) -> str:
-    """The gradebook URL the course's config uses."""
+def _load_config(folder):
     from traitlets.config.loader import PyFileConfigLoader
 
-    loader = PyFileConfigLoader("nbgrader_config.py", path=str(course))
-    config = loader.load_config()
-    return config.CourseDirectory.db_url
+    return PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config()
+
+
+def course_config(course):
+    """The course's nbgrader configuration, loaded from its ``nbgrader_config.py`` as the
+    ``nbgrader`` command loads it inside the course folder. Give it to nbgrader's Python
+    API, ``NbGraderAPI(config=course_config(root))``: with a bare ``Config`` (the pattern of
+    nbgrader's API documentation) nbgrader grades without the sandbox and the verdicts."""
+    return _load_config(course_folder(course))
+
+
+def db_url(course) -> str:
+    """The gradebook URL the course's config uses."""
+    return _load_config(course).CourseDirectory.db_url
+
+
+def require_assignment(course, assignment) -> None:
+    """Raise :class:`CourseError` unless the course's gradebook knows ``assignment``.
+
+    A missing SQLite gradebook is reported as such, without creating one."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    url = db_url(course)
+    if url.startswith(SQLITE_PREFIX) and not Path(url[len(SQLITE_PREFIX):]).is_file():
+        raise CourseError(f"no gradebook in {course}: nothing was generated or graded there "
+                          f"yet (run `nbgrader generate_assignment {assignment}`)")
+    with Gradebook(url) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except MissingEntry:
+            known = ", ".join(sorted(a.name for a in gradebook.assignments)) or "none"
+            raise CourseError(f"unknown assignment {assignment!r}: the gradebook of {course} "
+                              f"has no such assignment (it has: {known})") from None
 
 
 def read_grades(course, assignment=ASSIGNMENT, notebook=NOTEBOOK) -> dict:
@@ -98,3 +155,13 @@ def read_grades(course, assignment=ASSIGNMENT, notebook=NOTEBOOK) -> dict:
                 for grade in nb.grades
             }
     return table
+
+
+def read_penalties(course, assignment=ASSIGNMENT) -> dict:
+    """``{student: late penalty in points}`` for the submissions that have one."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url(course)) as gradebook:
+        return {submission.student_id: float(submission.late_submission_penalty)
+                for submission in gradebook.assignment_submissions(assignment)
+                if submission.late_submission_penalty}

@@ -1,7 +1,12 @@
-"""The ``backprop`` command's process set-up."""
+"""The ``backprop`` command: its process set-up, its help, where it may write."""
 
+import argparse
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 PROBE = """
 import sys, time
@@ -45,3 +50,78 @@ def test_the_command_leaves_its_objects_to_the_os_at_exit_and_main_does_not(tmp_
     assert result.returncode == 2, result.stderr
     assert result.stdout.splitlines() == ["frozen after main(): False", "frozen at exit: True"]
     assert result.stderr.count("backprop report:") == 2  # both messages flushed
+
+
+# -- help that helps ------------------------------------------------------------------------
+def _sub_help(name) -> str:
+    from autograder.cli import build_parser
+
+    parser = build_parser()
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return actions[0].choices[name].format_help()
+
+
+def test_the_top_level_help_says_what_the_tool_is():
+    from autograder.cli import DESCRIPTION, build_parser
+
+    text = build_parser().format_help()
+    assert "backpropagation course" in DESCRIPTION and "nbgrader" in DESCRIPTION
+    assert " ".join(DESCRIPTION.split()[:6]) in " ".join(text.split())
+    assert "thin layer over the Python API" not in text  # not the module's docstring
+    for command in ("demo", "check", "grade", "report"):
+        assert f"  {command} " in text
+
+
+@pytest.mark.parametrize("command", ["demo", "check", "grade", "report"])
+def test_every_command_has_a_description_defaults_exit_codes_and_an_example(command):
+    text = _sub_help(command)
+    usage, _, rest = text.partition("\n\n")
+    assert usage.startswith(f"usage: backprop {command}")
+    description = rest.split("\n\n")[0]
+    assert len(description.split()) >= 20, description
+    assert "exit codes:" in text and "  0  " in text and "  2  " in text
+    assert f"example:\n  backprop {command}" in text or f"&& backprop {command}" in text
+    options = [a for a in text.split("options:")[1].split("exit codes:")[0].split("\n  -")
+               if a.strip() and not a.strip().startswith("h, --help")]
+    for option in options:  # every option with a value states its default
+        flag = option.split()[0]
+        if flag.startswith("-") and "store_true" not in option and option.split()[1].isupper():
+            assert "default" in option, f"{command} {flag} does not state its default"
+
+
+def test_grade_and_check_keep_their_options():
+    from autograder.cli import build_parser
+
+    parser = build_parser()
+    grade = parser.parse_args(["grade"])
+    assert (grade.assignment, grade.course, grade.workers, grade.scheduler, grade.student,
+            grade.force, grade.require_sandbox) == ("backprop", None, None, None, None,
+                                                    False, False)
+    check = parser.parse_args(["check", "nb.ipynb", "--timeout", "9", "--json"])
+    assert (check.notebook, check.timeout, check.json) == ("nb.ipynb", 9, True)
+    assert parser.parse_args(["check", "nb.ipynb"]).timeout == 300
+
+
+# -- outside a course ------------------------------------------------------------------------
+@pytest.mark.parametrize("command", ["grade", "report"])
+def test_outside_a_course_a_command_says_so_in_one_line_and_writes_nothing(command, tmp_path):
+    import autograder
+
+    package_course = Path(autograder.__file__).resolve().parents[1]  # the installed package's
+    before = sorted(os.listdir(package_course))
+    result = subprocess.run([sys.executable, "-m", "autograder.cli", command, "backprop"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"backprop {command}: no course folder")
+    assert "--course" in lines[0]
+    assert os.listdir(tmp_path) == []
+    assert sorted(os.listdir(package_course)) == before  # no gradebook, report or state there
+
+
+def test_a_folder_that_is_not_a_course_is_refused(tmp_path):
+    from autograder.cli import main
+
+    (tmp_path / "nbgrader_config.py").write_text("# not a course without source/\n")
+    assert main(["report", "--course", str(tmp_path)]) == 2
+    assert sorted(os.listdir(tmp_path)) == ["nbgrader_config.py"]

@@ -30,3 +30,11 @@ def test_a_graded_submission_survives_json():
 def test_anything_else_is_refused(data):
     with pytest.raises(ValueError, match="not a graded submission"):
         GradedSubmission.from_json(data)
+
+
+def test_messages_are_always_writable_text():
+    result = ItemResult("a", 0, 1, Status.ERROR, "raised ValueError: \ud800", "hint \udc80")
+    result.message += " (and \udfff)"
+    result.diagnosis = "odd\ud800"
+    json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+    assert "\ufffd" in result.message and result.hint == "hint \ufffd"

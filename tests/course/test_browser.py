@@ -397,7 +397,9 @@ def check_results(cells):
     for _, source, outputs in cells:
         if "selfcheck." not in source or "import" in source:
             continue
-        stdout = "".join(text for mime, text in outputs if mime.endswith("stdout"))
+        # a check shows its result as Markdown (rendered on the page), never on stderr
+        stdout = "".join(text for mime, text in outputs
+                         if mime.endswith("stdout") or mime == "text/markdown")
         stderr = "".join(text for mime, text in outputs if mime.endswith("stderr"))
         lines = RESULT_LINE.findall(stdout)
         assert len(lines) == 1, f"expected one result line in the check cell\n{source}\n{stdout}"
@@ -515,4 +517,25 @@ def test_untouched_notebook_shows_not_attempted_in_the_browser(page, untouched_s
     assert "[PASS]" not in page_text
     for name in ("error", "output_error_term", "hidden_error", "hidden_error_term",
                  "delta_w_h_o", "delta_w_i_h"):
-        assert f"Not attempted: `{name}`" in page_text, name
+        # the Markdown is rendered: `error` shows as code, without its backticks
+        assert f"Not attempted: {name} is still the placeholder None." in page_text, name
+    noisy = {grade_id: stderr for grade_id, (_, _, stderr) in results.items() if stderr}
+    assert not noisy, f"failed checks wrote to stderr (an error box): {noisy}"
+
+
+def test_validate_shows_each_failing_items_message_and_hint(page, untouched_server, artifacts):
+    """Validate reruns the notebook on the server; a failed check then writes its message
+    and hint to stderr, which is what Validate's dialog lists for each failed cell."""
+    with diagnosed(page, untouched_server, artifacts, "untouched-validate"):
+        open_notebook(page, untouched_server)
+        button = page.locator(f"{NOTEBOOK_PANEL} .jp-Toolbar .validate-button")
+        button.locator("jp-button, button").first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=VALIDATE_TIMEOUT)
+    page.screenshot(path=str(artifacts / "untouched-validate.png"))
+    text = dialog.inner_text()
+    assert "VALIDATION FAILED ON 12 CELL(S)" in text or "The following cell failed" in text, text
+    for item in ITEMS:
+        assert f"[FAIL] {item.grade_id}: 0/" in text, (item.grade_id, text)
+    assert "Not attempted: `error` is still the placeholder `None`." in text
+    assert text.count("hint: ") >= len(ITEMS), text

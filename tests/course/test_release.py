@@ -119,3 +119,13 @@ def test_release_has_one_grade_cell_per_item(release_nb):
     graded = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
               for c in release_nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     assert graded == {item.grade_id: item.points for item in ITEMS}
+
+
+def test_the_packaged_copy_of_the_release_is_in_sync(tmp_path):
+    """`backprop check` prepares notebooks with a copy of the release in the package."""
+    from autograder.grading import release_cells
+
+    fresh = release_cells.write(RELEASE_DIR, tmp_path / "copy")
+    for name in sorted(p.name for p in fresh.iterdir()):
+        same = (fresh / name).read_bytes() == (release_cells.COPY_DIR / name).read_bytes()
+        assert same, f"autograder/grading/release/{name} is stale; run: {release_cells.REFRESH}"

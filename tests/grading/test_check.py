@@ -55,10 +55,34 @@ def test_usage_and_file_errors_exit_2(student_folder, tmp_path):
     assert _backprop("check", "missing.ipynb", cwd=student_folder).returncode == 2
     (student_folder / "broken.ipynb").write_text("{ not json")
     broken = _backprop("check", "broken.ipynb", cwd=student_folder)
-    assert broken.returncode == 2 and "not a readable notebook" in broken.stderr
+    assert broken.returncode == 2 and "could not be read: it is not valid JSON" in broken.stderr
+    # every item is reported as the grader reports it: 0, with the reason
+    assert broken.stdout.count("Your notebook could not be read: it is not valid JSON") == 12
+    assert _backprop("check", cwd=student_folder).returncode == 2
+
+
+def test_the_course_files_come_with_the_package(student_folder, tmp_path):
+    """Like the grader, the check uses the course's own data files, not the student's."""
     lonely = tmp_path / "lonely"
     lonely.mkdir()
     shutil.copy(student_folder / "backprop.ipynb", lonely)
+    (lonely / "data_prep.py").write_text("raise SystemExit('a shadow data_prep.py ran')\n")
     alone = _backprop("check", "backprop.ipynb", cwd=lonely)
-    assert alone.returncode == 2 and "data_prep.py" in alone.stderr
-    assert _backprop("check", cwd=student_folder).returncode == 2
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    assert alone.stdout.count("Not attempted") == 12
+
+
+def test_deleted_check_cells_score_0_as_in_the_grader(student_folder, release_nb, source_nb):
+    notebook = samples.solved(release_nb, source_nb)
+    notebook.cells = [c for c in notebook.cells
+                      if c.metadata.get("nbgrader", {}).get("grade_id") != "ex1_error"]
+    nbformat.write(notebook, str(student_folder / "backprop.ipynb"))
+    result = _backprop("check", "backprop.ipynb", cwd=student_folder)
+    assert result.returncode == 1
+    assert "[FAIL] ex1_error: 0/1  This check cell was deleted" in result.stdout
+    assert "11 of 12 items pass; 25 of 26 points" in result.stdout
+
+
+def test_an_unsaved_looking_notebook_gets_a_note(student_folder):
+    result = _backprop("check", "backprop.ipynb", cwd=student_folder)
+    assert "Note: backprop.ipynb on disk has never been run" in result.stdout

@@ -82,6 +82,12 @@ def test_parallel_run_succeeds_and_reports(parallel):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Graded 4 submissions" in result.stdout
     assert "FAILED" not in result.stdout
+    # whether the kernels were sandboxed is said, as `nbgrader autograde` logs it
+    from autograder.sandbox.probe import describe_sandbox
+
+    assert f"Student kernels: {describe_sandbox()}" in result.stdout
+    logs = "".join(path.read_text() for path in (course / ".backprop" / "logs").glob("*.log"))
+    assert f"Student kernels: {describe_sandbox()}" in logs
     assert "4/4" in result.stderr  # the progress line
     last = json.loads((course / ".backprop" / "last-run.json").read_text())
     assert sorted(last["graded"]) == sorted(name for name, _ in CLASS)

@@ -24,7 +24,9 @@ A case is a module next to this one with
     autograded folder, nor of the feedback (build such text at run time, so
     that the notebook's source does not hold it);
   - ``feedback`` (optional): the feedback HTML must exist (it is generated,
-    and scanned for secrets, for every student);
+    and scanned for secrets, for every student; such cases are named ``read_*``);
+  - ``feedback_absent`` (optional): text that must not appear anywhere in the
+    feedback HTML;
   - ``no_files`` (optional): file names that must not be copied into the
     autograded folder or the feedback;
   - ``max_notebook_bytes`` (optional): a cap on the autograded notebook;

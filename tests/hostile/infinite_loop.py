@@ -4,7 +4,7 @@ Attack: the cell that defines ``train_nn`` never finishes, to stall the grader
 (stock nbgrader waits for its timeout, then fails the whole submission).
 Must score: Example 1 in full (13 points), Example 2 zero; the cell is
 interrupted after the per-cell timeout, skipped on a fresh run, and the
-feedback says it timed out.
+feedback says it did not finish in time.
 """
 from _kit import EX2_CELL, cell, earned, ex1_only, with_source
 
@@ -16,4 +16,4 @@ def build(solved, release, ctx):
     return with_source(nb, EX2_CELL, cell(nb, EX2_CELL).source + "\n\nwhile True:\n    pass\n")
 
 
-EXPECT = {"scores": earned("ex1"), "message": "timed out"}
+EXPECT = {"scores": earned("ex1"), "message": "did not finish within"}

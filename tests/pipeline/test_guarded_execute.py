@@ -1,5 +1,8 @@
-"""GuardedExecute's settings (its behaviour is exercised by the autograde and hostile tests)."""
+"""GuardedExecute's settings, and where it makes Example 2's full training (the rest of
+its behaviour is exercised by the autograde and hostile tests)."""
 
+import nbformat
+import pytest
 from traitlets.config import Config
 
 from autograder.pipeline.guarded_execute import GuardedExecute
@@ -9,3 +12,43 @@ def test_the_kernel_is_killed_once_harvested_unless_configured_otherwise():
     assert GuardedExecute().shutdown_kernel == "immediate"  # no 0.4 s polite shutdown
     polite = Config({"GuardedExecute": {"shutdown_kernel": "graceful"}})
     assert GuardedExecute(config=polite).shutdown_kernel == "graceful"
+
+
+# -- Example 2's full training: the grader's own, made once, by the training cell ------------
+COUNTING = '''
+
+_student_train_nn = train_nn
+_full_trainings = []
+
+
+def train_nn(features, targets, epochs, learnrate, n_hidden=2, seed=21):
+    if epochs == 900:
+        _full_trainings.append(epochs)
+        if len(_full_trainings) > 1:  # a second full training: end the kernel, visibly
+            os._exit(3)
+    return _student_train_nn(features, targets, epochs, learnrate, n_hidden, seed)
+'''
+SHORTENED = "epochs = 3\nfeatures, targets = features.iloc[:10], targets[:10]\n"
+
+
+@pytest.mark.slow
+def test_example_2_is_judged_on_the_graders_own_training_made_only_once(release_nb, source_nb):
+    """The notebook shortens its own training (3 epochs on 10 records) before the
+    locked training cell: the grader's call still trains on the plan's inputs,
+    and the training runs once per submission (a second one would end the kernel)."""
+    from autograder.demo import samples
+    from autograder.grading.check import grade_notebook
+    from autograder.plan.course_data import load_course_data
+    from autograder.plan.plan import build_plan
+    from autograder.plan.reference import ReferenceExpectations
+    from tests.support import RELEASE_DIR, SOLUTIONS_DIR
+
+    nb = samples.solved(release_nb, source_nb)
+    answer = next(c for c in nb.cells if samples.grade_id(c) == samples.EX2_CELL)
+    answer.source = "import os\n" + answer.source + COUNTING
+    index = next(i for i, c in enumerate(nb.cells) if samples.grade_id(c) == "ex2_run")
+    nb.cells.insert(index, nbformat.v4.new_code_cell(SHORTENED))
+    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), load_course_data(RELEASE_DIR), seed=4)
+    graded, execution = grade_notebook(nb, plan=plan, public_dir=RELEASE_DIR)
+    assert execution.values().complete and not execution.events, execution.events
+    assert graded.passed, [r.summary() for r in graded.items if not r.passed]

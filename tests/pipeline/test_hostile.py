@@ -389,6 +389,9 @@ def test_case(run, case):
     html = feedback_dir(run, case) / f"{NOTEBOOK}.html"
     assert html.is_file(), f"{case}: no feedback was generated"
     assert not secrets_in(html.parent, run.secrets)
+    page = html.read_text(encoding="utf-8", errors="replace")
+    for text in expect.get("feedback_absent", []):
+        assert text not in page, f"{case}: {text!r} is in the feedback page"
 
 
 # -- the class as a whole --------------------------------------------------------------------

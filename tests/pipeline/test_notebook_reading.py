@@ -108,3 +108,12 @@ def test_outputs_full_of_commas_and_brackets_are_read_and_set_aside():
     v3.worksheets[0].cells[1].outputs = [{"output_type": "stream", "stream": "stdout",
                                           "text": "0, " * 600_000}]
     assert parse_notebook(nbformat.writes(v3).encode()).cells[1].outputs == []
+
+
+def test_lone_surrogates_are_replaced_so_the_notebook_can_be_run_and_written():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("note \ud800"),
+                nbformat.v4.new_code_cell("x = '\udc80'")]
+    read = parse_notebook(json.dumps(nb, ensure_ascii=True).encode("ascii"))
+    assert [cell.source for cell in read.cells] == ["note \ufffd", "x = '\ufffd'"]
+    nbformat.writes(read).encode("utf-8")

@@ -75,3 +75,14 @@ def test_what_the_student_says_on_hidden_inputs_is_not_passed_on():
     # the course's own inputs are public: what happened there is shown in full
     assert payload.values("ex2_first", ["losses"]).reason == \
         "raised ZeroDivisionError: division by zero"
+
+
+def test_an_integer_too_large_for_a_float_is_a_reason_not_a_crash():
+    raw = json.loads('{"kind": "array", "shape": [2], "data": [1, 1' + "0" * 400 + "]}")
+    value = harvest.decode_entry(raw)
+    assert isinstance(value, Unavailable) and "too large for a float" in value.reason
+
+
+def test_messages_lose_their_lone_surrogates():
+    value = harvest.decode_entry(json.loads('{"kind": "error", "message": "E: \\ud800"}'))
+    assert value.reason == "raised E: \ufffd"

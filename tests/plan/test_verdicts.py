@@ -3,14 +3,17 @@
 import numpy as np
 import pytest
 
-from autograder.core import oracle
-from autograder.core.course import EX1_QUANTITIES, ITEMS
+from autograder.core.course import (
+    EX1_QUANTITIES,
+    EX2_LEARNRATE,
+    EX2_N_HIDDEN,
+    EX2_SEED,
+    ITEMS,
+)
 from autograder.core.results import Status
 from autograder.plan import verdicts
-from autograder.plan.course_data import CourseData
 from autograder.plan.execution import Execution
 from autograder.plan.payload import Payload
-from autograder.plan.plan import build_plan
 from autograder.plan.reference import ReferenceExpectations
 from tests.support import SOLUTIONS_DIR
 
@@ -18,16 +21,8 @@ WEIGHTS = verdicts.WEIGHTS
 
 
 @pytest.fixture(scope="module")
-def plan():
-    """The reference plan on 30 synthetic records: the same shapes, trained in a blink."""
-    rng = np.random.default_rng(0)
-    features = rng.normal(size=(30, 6))
-    targets = (rng.uniform(size=30) < 0.4).astype(float)
-    data = CourseData(features, targets, features[:10], targets[:10], [f"f{i}" for i in range(6)])
-    plan = build_plan(ReferenceExpectations(SOLUTIONS_DIR), data, seed=11)
-    # a test split that the reference's weights get right, so accuracy passes too
-    data.targets_test = (oracle.predict(data.features_test, *plan.ex2_final[:2]) > 0.5) * 1.0
-    return plan
+def plan(small_plan):
+    return small_plan
 
 
 def entry(value):
@@ -113,3 +108,45 @@ def test_judge_keeps_the_runs_events_and_the_notebook(plan):
     graded = verdicts.judge(execution, plan, notebook="backprop")
     assert graded.notebook == "backprop" and graded.events == ["Cell 3 timed out."]
     assert graded.passed and graded.score == graded.max_score == sum(i.points for i in ITEMS)
+
+
+# -- the losses and the accuracy count only for one training's results ----------------------
+def test_made_up_losses_score_nothing_and_correct_weights_keep_their_accuracy(plan):
+    raw = correct_raw(plan)
+    raw["ex2_final.losses"] = entry(np.linspace(0.3, 0.2, len(plan.ex2_final[2])))
+    results = by_id(verdicts.grade(Payload(raw), plan))
+    loss = results["ex2_loss"]
+    assert loss.score == 0 and loss.status == Status.INCORRECT
+    assert "not the losses of the training" in loss.message and "0.2," in loss.message
+    assert results["ex2_final_weights"].passed and results["ex2_accuracy"].passed
+
+
+def test_weights_from_elsewhere_earn_no_accuracy(plan):
+    """Weights that reach the threshold but are not the training's (here: the
+    expected weights, moved) with a curve that was made up to go with them."""
+    raw = correct_raw(plan)
+    moved = [np.asarray(w) * 1.01 for w in plan.ex2_final[:2]]
+    raw.update({f"ex2_final.{n}": entry(v) for n, v in zip(WEIGHTS[:2], moved)})
+    results = by_id(verdicts.grade(Payload(raw), plan))
+    accuracy = results["ex2_accuracy"]
+    assert accuracy.score == 0 and accuracy.status == Status.INCORRECT
+    assert accuracy.message.startswith("Test accuracy") and "not credited" in accuracy.message
+    assert results["ex2_loss"].score == 0
+
+
+def test_a_consistent_wrong_training_keeps_its_loss_and_accuracy_points(plan):
+    """An honest mistake (here a learning rate three times too large) gives losses
+    that belong to its weights."""
+    train = ReferenceExpectations(SOLUTIONS_DIR).train
+    data = plan.data
+    wrong_full = train(data.features, data.targets, len(plan.ex2_final[2]), EX2_LEARNRATE * 3,
+                       EX2_N_HIDDEN, EX2_SEED)
+    wrong_first = train(data.features, data.targets, 1, EX2_LEARNRATE * 3, EX2_N_HIDDEN,
+                        EX2_SEED)
+    raw = correct_raw(plan)
+    raw.update({f"ex2_final.{n}": entry(v) for n, v in zip(WEIGHTS, wrong_full)})
+    raw.update({f"ex2_first.{n}": entry(v) for n, v in zip(WEIGHTS, wrong_first)})
+    results = by_id(verdicts.grade(Payload(raw), plan))
+    assert results["ex2_final_weights"].score == 0
+    assert "not the losses" not in results["ex2_loss"].message
+    assert "not credited" not in results["ex2_accuracy"].message

@@ -58,3 +58,81 @@ def test_the_csv_has_a_row_per_student_and_item(tmp_path):
     bob = {r["grade_id"]: r for r in rows if r["student"] == "bob"}
     assert bob["ex1_error"]["diagnosis"] == "sign_error" and bob["ex1_error"]["status"] == "incorrect"
     assert {r["status"] for r in rows if r["student"] == "dee"} == {"failed to grade"}
+
+
+def test_counts_are_whole_numbers_and_items_have_readable_labels():
+    results = a_class()
+    seen = []
+    charts.histogram_png(results, seen)
+    charts.mistakes_png(results.mistakes(), seen)
+    charts.success_png(charts.success_rates(results), seen)
+    histogram, mistakes, success = seen
+    assert all(float(t).is_integer() for t in histogram.get_yticks())
+    assert all(float(t).is_integer() for t in mistakes.get_xticks())
+    labels = [t.get_text() for t in success.get_yticklabels()]
+    assert "Ex. 1: output error term" in labels and not any("`" in t for t in labels)
+
+
+def test_late_penalties_are_shown_beside_the_raw_scores():
+    results = a_class()
+    results.penalties = {"ann": 2.0}
+    assert results.total("ann") == 26 and results.final("ann") == 24
+    images = {name: PNG for name in ("scores_histogram.png", "item_success.png", "mistakes.png")}
+    html = page.render_html(results, images, charts.success_rates(results), "backprop")
+    assert "after late penalties (1 late)" in html
+    assert "<td>ann</td><td>26</td><td>2</td><td>24</td>" in html
+
+
+def test_submissions_whose_code_raised_are_listed():
+    results = a_class()
+    raised = ItemResult("ex2_loss", 0, 2, Status.ERROR, "`losses` is not defined.")
+    results.details["cy"]["ex2_loss"] = raised
+    images = {name: PNG for name in ("scores_histogram.png", "item_success.png", "mistakes.png")}
+    html = page.render_html(results, images, charts.success_rates(results), "backprop")
+    assert "Submissions whose code raised an error" in html
+    assert "<td>cy</td><td>ex2_loss</td><td><code>losses</code> is not defined.</td>" in html
+    assert "<code>output_error_term</code>" in html  # item titles render their backticks
+
+
+# -- the command on a course -------------------------------------------------------------------
+def _course_with_gradebook(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.workspace.folder import db_url, make_course
+    from tests.support import REPO
+
+    course = make_course(tmp_path / "course", template=REPO)
+    with Gradebook(db_url(course)) as gradebook:
+        gradebook.update_or_create_assignment("backprop")
+    return course
+
+
+def test_a_report_of_an_unknown_assignment_exits_2_and_writes_nothing(tmp_path, capsys):
+    from autograder.reports.class_report import run_report
+
+    course = _course_with_gradebook(tmp_path)
+    before = sorted(p.name for p in course.iterdir())
+    assert run_report("no_such_assignment", course=course) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"backprop report: unknown assignment 'no_such_assignment': the gradebook of "
+                   f"{course.resolve()} has no such assignment (it has: backprop)")
+    assert sorted(p.name for p in course.iterdir()) == before  # no reports/ folder
+
+
+def test_a_report_without_a_gradebook_exits_2_and_creates_none(tmp_path, capsys):
+    from autograder.reports.class_report import run_report
+    from autograder.workspace.folder import make_course
+    from tests.support import REPO
+
+    course = make_course(tmp_path / "course", template=REPO)
+    assert run_report("backprop", course=course) == 2
+    assert "no gradebook" in capsys.readouterr().err
+    assert not (course / "gradebook.db").exists() and not (course / "reports").exists()
+
+
+def test_a_report_of_a_known_assignment_is_written(tmp_path):
+    from autograder.reports.class_report import run_report
+
+    course = _course_with_gradebook(tmp_path)
+    assert run_report("backprop", course=course) == 0
+    assert (course / "reports" / "backprop" / "report.html").is_file()

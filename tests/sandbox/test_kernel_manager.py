@@ -269,7 +269,7 @@ def test_kernel_starts_lean(hostile):
 def test_kernel_env_is_minimal(hostile):
     env = hostile["r"]["env"]
     assert "AUTOGRADER_TEST_GRADER_SECRET" not in env and "JPY_PARENT_PID" not in env
-    assert env["HOME"] == commands.SANDBOX_HOME and env["MPLBACKEND"] == "Agg"
+    assert env["HOME"] == commands.SANDBOX_HOME and env["MPLBACKEND"] == "module://matplotlib_inline.backend_inline"
     assert env["OPENBLAS_NUM_THREADS"] == "1" and env["LC_ALL"] == "C.UTF-8"
     assert env["AUTOGRADER_EXCHANGE_DIR"] == commands.SANDBOX_HOME + "/exchange"
 

@@ -3,13 +3,15 @@
 from dataclasses import dataclass, field
 
 from .. import compare as cmp
+from .. import messages
 from ..results import ItemResult, Status
 from ..values import Unavailable
 
 
 def not_attempted(item, name, reason) -> ItemResult:
+    """Nothing done yet: say so, and where to start reading (never how to do it)."""
     return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
-                      f"Not attempted: `{name}` {reason}.")
+                      f"Not attempted: `{name}` {reason}.", messages.START[item.grade_id])
 
 
 def unavailable(item, name, value: Unavailable) -> ItemResult:
@@ -51,16 +53,18 @@ class CaseTally:
     attempted: bool = False
     mistake: object = None
     problems: list = field(default_factory=list)
+    failed_calls: int = 0
 
     def unavailable(self, label, got: Unavailable) -> None:
         self.total += 1
         self.attempted = self.attempted or not got.not_attempted
-        self.problems.append(f"on {label}, `{self.function}` {got.reason}")
+        self.failed_calls += not got.not_attempted
+        self.problems.append((label, f"`{self.function}` {got.reason}."))
 
-    def untouched(self, label, what: str) -> None:
-        """A case the student's code did nothing with (``what`` says how it shows)."""
+    def untouched(self, label, what: str = "") -> None:
+        """A case the student's code did nothing with (``what`` is kept for callers;
+        the message comes from :data:`autograder.core.messages.CASES`)."""
         self.total += 1
-        self.problems.append(f"on {label}, {what}")
 
     def compare(self, label, names, got, expected, tol):
         """Count the case; the first differing ``(name, comparison)`` or ``None``."""
@@ -71,18 +75,23 @@ class CaseTally:
             self.passed += 1
         else:
             name, outcome = difference
-            self.problems.append(f"on {label}, `{name}` {outcome.detail}")
+            self.problems.append((label, messages.describe(name, outcome)))
         return difference
 
     def result(self, item, hint: str, not_attempted_hint: str = "") -> ItemResult:
+        text = messages.CASES[item.grade_id]
         if self.passed == self.total:
             return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
-                              f"`{self.function}` is correct on all {self.total} {self.noun}.")
+                              text["correct"].format(n=self.total))
         if not self.attempted:
             return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
-                              "Not attempted: " + self.problems[0] + ".", not_attempted_hint)
+                              text["untouched"], not_attempted_hint)
+        case, problem = self.problems[0]
+        message = text["some"].format(passed=self.passed, total=self.total, case=case,
+                                      problem=problem)
+        if self.failed_calls == self.total:  # every call failed: nothing could be judged
+            status = Status.ERROR
+        else:
+            status = Status.PARTIAL if self.passed else Status.INCORRECT
         return diagnosed(ItemResult(item.grade_id, item.points * self.passed / self.total,
-                                    item.points, Status.PARTIAL if self.passed else Status.INCORRECT,
-                                    f"`{self.function}` is correct on {self.passed} of "
-                                    f"{self.total} {self.noun}; " + self.problems[0] + ".",
-                                    hint), self.mistake)
+                                    item.points, status, message, hint), self.mistake)

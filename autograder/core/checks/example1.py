@@ -1,45 +1,17 @@
 """Example 1's checks: the six quantities, and ``backprop_step`` on other networks."""
 
 from .. import compare as cmp
-from .. import diagnose
+from .. import diagnose, messages
 from ..course import ITEMS_BY_ID, ex1_item
 from ..results import ItemResult, Status
 from ..values import Unavailable
 from .common import CaseTally, diagnosed, not_attempted, unavailable
 
-#: Where to look when a quantity is wrong; a pointer to the formula, not code.
-HINTS = {
-    "error": "The output error is the target minus the network's output, y − ŷ.",
-    "output_error_term": (
-        "δᵒ = (y − ŷ) · f′(hₒ): the error times the sigmoid's derivative, taken at the output "
-        "unit's input (f′(hₒ) = ŷ(1 − ŷ))."
-    ),
-    "hidden_error": (
-        "The hidden error sends the output error term back through the hidden-to-output "
-        "weights: W₂ · δᵒ, one value per hidden unit."
-    ),
-    "hidden_error_term": (
-        "δʰ = hidden error ⊙ f′(h): multiply by the sigmoid's derivative at each hidden unit's "
-        "input."
-    ),
-    "delta_w_h_o": (
-        "ΔW₂ = η · δᵒ · a: the learning rate times the output error term times the hidden "
-        "activations (not the hidden inputs)."
-    ),
-    "delta_w_i_h": (
-        "Δw₁ = η · δʰ · x, arranged with one row per input and one column per hidden unit: "
-        "a column of inputs, x[:, None], times the row of hidden error terms."
-    ),
-}
-SHAPE_HINT = "Check the shapes in the table above the exercise."
-
-#: Which of the six quantities a shape problem concerns.
-EX1_SHAPES_HINT = {
-    "delta_w_i_h": (
-        "Δw₁ must have the shape of weights_input_hidden, (n_inputs, n_hidden): use x[:, None] "
-        "(a column) times the hidden error terms."
-    ),
-}
+#: Hints for a wrong value that matches no known mistake, and for a wrong shape
+#: (the texts live in :mod:`autograder.core.messages`).
+HINTS = messages.NO_CAUSE
+SHAPE_HINT = messages.SHAPE
+EX1_SHAPES_HINT = messages.SHAPE_BY_NAME
 
 
 def ex1_quantity(quantity: str, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
@@ -58,7 +30,7 @@ def ex1_quantity(quantity: str, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL) 
     else:
         hint = HINTS[quantity]
     return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                      f"`{quantity}` {outcome.detail}.", hint)
+                      messages.describe(quantity, outcome), hint)
 
 
 def ex1_in_context(quantity: str, got: dict, expected: dict, forward, *, carry_forward=True,
@@ -84,11 +56,14 @@ def ex1_in_context(quantity: str, got: dict, expected: dict, forward, *, carry_f
     return diagnosed(result, diagnose.ex1_mistake(quantity, got, expected, forward, tol))
 
 
-def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResult:
+def ex1_other_inputs(cases, names, *, article_ok=None, rtol=cmp.RTOL,
+                     atol=cmp.ATOL) -> ItemResult:
     """``backprop_step`` on other networks: ``cases`` is ``[(label, got, expected, forward)]``.
 
     ``got`` is a tuple of the six values, or an :class:`Unavailable` when the
     call failed. Only the shape of each network is shown, never its inputs.
+    ``article_ok`` says whether the six values on the article's inputs are
+    right: only then can "use your parameters" be the cause of a failure.
     """
     tol = dict(rtol=rtol, atol=atol)
     tally = CaseTally("backprop_step", "other networks")
@@ -104,6 +79,6 @@ def ex1_other_inputs(cases, names, *, rtol=cmp.RTOL, atol=cmp.ATOL) -> ItemResul
             if difference is not None and tally.mistake is None:
                 tally.mistake = diagnose.ex1_mistake(difference[0], dict(zip(names, got)),
                                                      dict(zip(names, expected)), forward, tol)
-    return tally.result(ITEMS_BY_ID["ex1_other_inputs"],
-                        "Your function must use its parameters, not the article's numbers or "
-                        "global variables, and work for any number of inputs and hidden units.")
+    item = ITEMS_BY_ID["ex1_other_inputs"]
+    hint = (messages.USE_PARAMETERS if article_ok else messages.FIX_ARTICLE_FIRST)[item.grade_id]
+    return tally.result(item, hint, messages.START[item.grade_id])

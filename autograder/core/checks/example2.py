@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import compare as cmp
-from .. import diagnose
+from .. import diagnose, messages
 from ..course import EX2_ACCURACY_THRESHOLD, ITEMS_BY_ID
 from ..results import ItemResult, Status
 from ..values import Unavailable
@@ -24,11 +24,8 @@ def unchanged(got, initial):
         return False
 
 
-TRAINING_HINT = (
-    "Inside the loop, add each record's step to del_w_hidden_output (δᵒ · hidden_output) and "
-    "del_w_input_hidden (δʰ · x[:, None]); after the loop over records, move each weight by "
-    "learnrate × its accumulated step / n_records."
-)
+#: The hint for a wrong training that matches no known mistake.
+TRAINING_HINT = messages.NO_TRAINING_CAUSE
 
 
 def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
@@ -37,39 +34,49 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial, variants=None,
 
     ``got`` is the pair the student produced, or an :class:`Unavailable`.
     ``initial`` is the pair drawn with the pinned seed, to recognise a loop
-    that never moves the weights.
+    that never moves the weights. ``when`` is kept for callers; the messages
+    are chosen by ``grade_id`` (:mod:`autograder.core.messages`).
     """
     item = ITEMS_BY_ID[grade_id]
     if isinstance(got, Unavailable):
         return unavailable(item, "train_nn", got)
     if unchanged(got, initial):
         return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
-                          f"Not attempted: the weights {when} are still the starting weights.",
-                          TRAINING_HINT)
+                          messages.WEIGHTS_UNTOUCHED[grade_id],
+                          messages.START[item.grade_id])
     outcomes = _weights_outcomes(got, expected, rtol, atol)
     good = sum(outcome.ok for outcome in outcomes)
     if good == 2:
         return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
-                          f"The weights {when} are correct.")
-    wrong = [f"`{name}` {outcome.detail}" for name, outcome in zip(WEIGHT_NAMES, outcomes)
+                          messages.WEIGHTS_CORRECT[grade_id])
+    wrong = [messages.describe(name, outcome) for name, outcome in zip(WEIGHT_NAMES, outcomes)
              if not outcome.ok]
     if variants:
         pairs = {name: trajectory[:2] for name, trajectory in variants.items()}
         mistake = diagnose.training_mistake(got, pairs, dict(rtol=rtol, atol=atol)) or mistake
     return diagnosed(ItemResult(item.grade_id, item.points * good / 2, item.points,
                                  Status.PARTIAL if good else Status.INCORRECT,
-                                 f"The weights {when} are wrong: " + "; ".join(wrong) + ".",
+                                 messages.WRONG_WEIGHTS[grade_id].format(
+                                     problem=" ".join(wrong)),
                                  TRAINING_HINT), mistake)
 
 
+#: What verdicts pass for the loss and the accuracy when the weights never moved.
 NEVER_TRAINED = Unavailable("cannot be judged: the weights never moved from their starting "
                             "values", not_attempted=True)
+
+
+def _never_trained(item, message) -> ItemResult:
+    return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED, message,
+                      messages.START[item.grade_id])
 
 
 def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL,
              mistake=None) -> ItemResult:
     """Half the points for a loss that never increases, half for matching ``expected``."""
     item = ITEMS_BY_ID["ex2_loss"]
+    if losses is NEVER_TRAINED:
+        return _never_trained(item, messages.NEVER_TRAINED["ex2_loss"])
     if isinstance(losses, Unavailable):
         return unavailable(item, "losses", losses)
     curve = cmp.as_array(losses)
@@ -80,7 +87,7 @@ def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL
                           f"`losses` should hold one loss per epoch ({expected.size} values), "
                           f"got {shape}.")
     if curve.size > 1 and np.all(curve == curve[0]):
-        return unavailable(item, "losses", NEVER_TRAINED)
+        return _never_trained(item, messages.NEVER_TRAINED["ex2_loss"])
     if not np.all(np.isfinite(curve)):
         return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
                           "The training loss became nan or inf: the weights diverged.",
@@ -91,22 +98,35 @@ def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL
     if increases == 0 and matches:
         return ItemResult(item.grade_id, score, item.points, Status.CORRECT,
                           "The training loss never increases and follows the expected curve.")
-    curve_text = (f"the expected curve (final loss {curve[-1]:.6f}, expected "
-                  f"{expected[-1]:.6f})")
+    fields = dict(final=curve[-1], expected=expected[-1])
     if increases:
-        first = int(np.argmax(np.diff(curve) > atol)) + 1
-        rise = f"The training loss increases in {increases} epochs (first at epoch {first})"
-        message = f"{rise} and does not follow {curve_text}" if not matches else rise
+        fields.update(n=increases, first=int(np.argmax(np.diff(curve) > atol)) + 1)
+        if matches:
+            message = messages.plural(
+                increases, "The training loss increases in {n} epoch (at epoch {first}).",
+                "The training loss increases in {n} epochs (first at epoch {first}).")
+        else:
+            message = messages.plural(
+                increases,
+                "The training loss increases in {n} epoch (at epoch {first}) and does not "
+                "follow the expected curve (final loss {final:.6f}, expected {expected:.6f}).",
+                "The training loss increases in {n} epochs (first at epoch {first}) and does "
+                "not follow the expected curve (final loss {final:.6f}, expected "
+                "{expected:.6f}).")
+        message = message.format(**fields)
     else:
-        message = f"The training loss never increases, but it does not follow {curve_text}"
+        message = ("The training loss never increases, but it does not follow the expected "
+                   "curve (final loss {final:.6f}, expected {expected:.6f}).").format(**fields)
     return diagnosed(ItemResult(item.grade_id, score, item.points,
                                  Status.PARTIAL if score else Status.INCORRECT,
-                                 message + ".", TRAINING_HINT), mistake)
+                                 message, TRAINING_HINT), mistake)
 
 
 def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> ItemResult:
     """Test accuracy of the trained weights on the pinned split."""
     item = ITEMS_BY_ID["ex2_accuracy"]
+    if accuracy is NEVER_TRAINED:
+        return _never_trained(item, messages.NEVER_TRAINED["ex2_accuracy"])
     if isinstance(accuracy, Unavailable):
         return unavailable(item, "train_nn", accuracy)
     if accuracy >= threshold - 1e-12:
@@ -118,11 +138,14 @@ def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> It
                                  TRAINING_HINT), mistake)
 
 
-def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> ItemResult:
+def ex2_other_data(cases, *, article_ok=None, rtol=cmp.TRAINING_RTOL,
+                   atol=cmp.TRAINING_ATOL) -> ItemResult:
     """``train_nn`` on other data: ``cases`` is ``[(label, got, expected, initial, variants)]``.
 
     ``got`` and ``expected`` are ``(w1, w2, losses)`` triples; ``variants`` maps
     a catalogued mistake to the triple that mistake produces on the same data.
+    ``article_ok`` says whether the first epoch on the course data is right:
+    only then can "use your parameters" be the cause of a failure.
     """
     tol = dict(rtol=rtol, atol=atol)
     tally = CaseTally("train_nn", "other data sets")
@@ -133,7 +156,6 @@ def ex2_other_data(cases, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL) -> 
             tally.untouched(label, "the weights never move")
         elif tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol) is not None:
             tally.mistake = tally.mistake or diagnose.training_mistake(got, variants or {}, tol)
-    return tally.result(ITEMS_BY_ID["ex2_other_data"],
-                        "Use the function's parameters (features, targets, epochs, learnrate, "
-                        "n_hidden), not the global data or hyperparameters. " + TRAINING_HINT,
-                        TRAINING_HINT)
+    item = ITEMS_BY_ID["ex2_other_data"]
+    hint = (messages.USE_PARAMETERS if article_ok else messages.FIX_ARTICLE_FIRST)[item.grade_id]
+    return tally.result(item, hint, messages.START[item.grade_id])
