@@ -214,8 +214,8 @@ class GuardedExecute(OutputGate, Execute):
         "KernelExit": ("This cell shut the kernel down, so the grader ran your notebook again "
                        "without it.", "{cell} shut the kernel down."),
         # a message the client refused (too large) takes the rest of the cell's output along
-        "OutputLost": ("The output of this cell did not arrive in full (too large, or never "
-                       "sent), so the grader ran your notebook again without it.",
+        "OutputLost": ("This cell sent output that did not arrive in full (too large, or "
+                       "never sent), so the grader ran your notebook again without it.",
                        "{cell} lost its output."),
     }
 

@@ -146,7 +146,7 @@ def test_a_message_past_the_size_limit_is_refused_and_costs_its_cell_only():
                          timeout=600, check=True, cwd=REPO).stdout.splitlines()
     peak, first, second = int(out[-3]), json.loads(out[-2]), json.loads(out[-1])
     assert peak < 400 * MiB, f"the grader peaked at {peak / MiB:.0f} MiB"
-    assert first[0]["ename"] == "CellSkipped" and "did not arrive in full" in first[0]["evalue"]
+    assert first[0]["ename"] == "OutputLost" and "did not arrive in full" in first[0]["evalue"]
     assert second[0]["text"] == "AFTER\n"
 
 
