@@ -109,6 +109,11 @@ class GuardedExecute(OutputGate, Execute):
         self._fixed_timeout = None
         self._deadline = monotonic() + self.submission_timeout
         self._asked_exit = False
+        self._interrupted = False
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._interrupted = True  # the cell ran past its limit (whatever comes next)
+        return await super()._async_handle_timeout(timeout, cell)
 
     def on_cell_executed(self, **kwargs):
         self.charge_reply_error(kwargs["execute_reply"], kwargs["cell"], kwargs["cell_index"])
@@ -185,6 +190,7 @@ class GuardedExecute(OutputGate, Execute):
                     skipped[index] = reason
                     continue
                 limit = self._get_timeout(cell)
+                self._interrupted = False
                 try:
                     if index == training:  # its call of train_nn is the grader's full training
                         self._run_hidden(full_run.install_code(spec, self._payload_path()), 30)
@@ -193,8 +199,8 @@ class GuardedExecute(OutputGate, Execute):
                         self._run_hidden(full_run.RESTORE_CODE, 30)
                 except DeadKernelError:
                     return self._skip(cell, index, "KernelDied", skipped, events), True
-                except CellTimeoutError as exc:  # it ignored the interrupt, or lost output
-                    ename = "OutputLost" if "IOPub" in str(exc) else "CellTimeoutError"
+                except CellTimeoutError:  # it ignored the interrupt, or its output was lost
+                    ename = "CellTimeoutError" if self._interrupted else "OutputLost"
                     return self._skip(cell, index, ename, skipped, events, limit), True
                 if self._asked_exit:
                     return self._skip(cell, index, "KernelExit", skipped, events), True
