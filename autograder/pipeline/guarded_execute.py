@@ -41,13 +41,15 @@ from ..plan import payload as payloads
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
+from ..sandbox.kernel_messages import KERNEL_PACKER_CODE
 from ..student import harvest
 from . import full_run
 from .cell_failures import cell_name
 from .notebook_reading import unreadable_reason
 from .output_gate import OutputGate
 
-PREAMBLE = f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os"
+PREAMBLE = (f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os\n"
+            + KERNEL_PACKER_CODE)
 #: The harvest program, as the kernel receives it.
 HARVEST_SOURCE = inspect.getsource(harvest)
 
