@@ -87,7 +87,6 @@ def _hostile_cases():
 
 
 def _write(folder: Path, built) -> None:
-    import _kit
 
     notebook, extra = built if isinstance(built, tuple) else (built, {})
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,8 +97,8 @@ def _write(folder: Path, built) -> None:
         nbformat.write(notebook, str(target))
     for name, content in extra.items():
         path = folder / name
-        if isinstance(content, _kit.Symlink):
-            path.symlink_to(content.target)
+        if hasattr(content, "make"):  # a link, a sparse file, a FIFO, a deep folder ...
+            content.make(path)
         else:
             path.write_bytes(content if isinstance(content, bytes) else content.encode())
 
