@@ -88,7 +88,6 @@ def _hostile_cases():
 
 
 def _write(folder: Path, built) -> None:
-
     notebook, extra = built if isinstance(built, tuple) else (built, {})
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{NOTEBOOK}.ipynb"
