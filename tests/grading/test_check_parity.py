@@ -96,7 +96,7 @@ def _write(folder: Path, built) -> None:
     elif notebook is not None:
         nbformat.write(notebook, str(target))
     for name, content in extra.items():
-        path = folder / name
+        path = folder / os.fsdecode(name)  # a name may be bytes that are not UTF-8
         if hasattr(content, "make"):  # a link, a sparse file, a FIFO, a deep folder ...
             content.make(path)
         else:
