@@ -7,7 +7,7 @@ module.
 
 from pathlib import Path
 
-#: The installed ``autograder`` package (the sandbox binds it read-only).
+#: The installed ``autograder`` package (a sandboxed kernel sees its student side only).
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 # -- environment variables ------------------------------------------------------

@@ -19,7 +19,6 @@ from pathlib import Path
 from nbgrader.utils import is_grade
 from traitlets.config import Config
 
-from ..constants import PACKAGE_DIR
 from ..core.expectations import OracleExpectations
 from ..core.results import GradedSubmission, Status
 from ..pipeline.apply_verdicts import cell_result
@@ -60,7 +59,6 @@ def grade_notebook(notebook, *, plan, public_dir, timeout=300,
     """Run ``notebook`` in the guarded sandbox and judge it against ``plan``."""
     config = Config()
     config.SandboxedKernelManager.public_dir = str(public_dir)
-    config.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
     executor = GuardedExecute(config=config, harvest_spec=plan.harvest_spec(),
                               **time_limits(timeout))
     resources = {"metadata": {"path": str(public_dir)}}

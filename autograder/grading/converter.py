@@ -33,7 +33,6 @@ import sqlalchemy
 from nbconvert.writers import FilesWriter
 from nbgrader import utils
 from nbgrader.apps.autogradeapp import AutogradeApp
-from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from traitlets.utils.importstring import import_item
@@ -41,6 +40,8 @@ from traitlets.utils.importstring import import_item
 from ..pipeline.apply_verdicts import PLAN_KEY
 from ..pipeline.guarded_execute import GuardedExecute
 from ..pipeline.replay import REPLAY_KEY, ReplayExecution
+from ..pipeline.submission_copy import SafeAutograde
+from ..sandbox.leftovers import sweep
 
 #: Errors after which nbgrader itself stops the whole run.
 FATAL_ERRORS = (sqlalchemy.exc.OperationalError, SchemaTooOldError, SchemaTooNewError)
@@ -87,12 +88,14 @@ def split_pipeline(preprocessors):
     return found[0], [ReplayExecution if c is found[0] else c for c in classes]
 
 
-class StudentAutograde(Autograde):
-    """nbgrader's ``Autograde`` with per-student ``prepare`` and ``finish``."""
+class StudentAutograde(SafeAutograde):
+    """The course's ``Autograde`` (:class:`~autograder.pipeline.submission_copy.SafeAutograde`)
+    with per-student ``prepare`` and ``finish``."""
 
     def start_class(self, execute_class_pipeline) -> dict:
         """Find the submissions and set up the writer and exporter, as ``start``
         does. Returns ``{student: submitted folder}``."""
+        sweep(log=self.log)
         self.setup_pipeline(execute_class_pipeline)
         self.init_notebooks()
         regexp = self._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)

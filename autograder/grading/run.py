@@ -55,6 +55,7 @@ class Run:
     def __init__(self, *, root, assignment, public_dir, state, log_file, report):
         self.root, self.assignment, self.public_dir = root, assignment, public_dir
         self.state, self.log_file, self.report = state, log_file, report
+        self.progress = None
 
     def setup(self, *, force, students, require_sandbox, local) -> list:
         """Load nbgrader as ``nbgrader autograde`` would; return the students to grade."""

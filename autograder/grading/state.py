@@ -27,44 +27,97 @@ grade every student of the class on the same hidden inputs. Delete the file
 to draw a new seed (and regrade everyone).
 """
 
-import fnmatch
 import hashlib
 import json
 import os
 import secrets
+import stat
 import time
 from pathlib import Path
 
 from ..constants import STATE_DIR, STATE_FILE
 from ..safe_files import atomic_write
+from ..safe_trees import TreeWalk
 
 FORMAT = 1
 JOURNAL_FILE = "grade-state.journal"
 #: Left out of the submission hash, as nbgrader leaves them out when copying.
 HASH_IGNORE = (".ipynb_checkpoints", "__pycache__", "*.pyc")
-
-
-def _ignored(name) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in HASH_IGNORE)
+#: Files larger than this are hashed by their size and modification time, unread.
+HASH_MAX_FILE = 16 * 2**20
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def tree_hash(root, digest=None) -> str:
-    """sha256 of every file below ``root`` (relative paths and bytes)."""
+    """sha256 of everything below ``root`` (or of the file ``root``).
+
+    Every entry is judged by ``lstat`` and described by its relative path
+    (bytes, whatever their encoding) and what it is: a regular file by its
+    bytes, read in chunks (one larger than :data:`HASH_MAX_FILE` by its size
+    and modification time instead), a link by its target (never followed), a
+    FIFO, device or socket by its type, a folder by its name. The walk is
+    bounded (:class:`~autograder.safe_trees.TreeWalk`). So no file of a
+    submission can hang, exhaust or stop the change detection; only a
+    ``root`` that cannot be read at all raises ``OSError``. ``root`` itself
+    may be reached through a link (a course folder kept elsewhere); a link
+    below it counts by its target's name, not its content.
+    """
     digest = digest or hashlib.sha256()
-    root = Path(root)
-    if root.is_file():
-        digest.update(b"F" + root.name.encode() + b"\0" + root.read_bytes())
+    root = os.path.realpath(os.fspath(root))
+    info = os.lstat(root)
+    if not stat.S_ISDIR(info.st_mode):
+        _hash_entry(digest, os.path.dirname(root), os.path.basename(root), info.st_mode,
+                    info.st_size, info.st_mtime_ns)
         return digest.hexdigest()
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
-        for name in sorted(filenames):
-            if _ignored(name):
-                continue
-            path = Path(folder, name)
-            rel = path.relative_to(root).as_posix().encode()
-            data = path.read_bytes()
-            digest.update(b"F" + rel + b"\0" + str(len(data)).encode() + b"\0" + data)
+    walk = TreeWalk(root, max_depth=64, max_entries=100_000, skip=HASH_IGNORE)
+    for entry in walk:
+        if entry.kind == "folder":
+            digest.update(b"D" + os.fsencode(entry.path) + (b"\0" if entry.entered else b"\0+"))
+        else:
+            _hash_entry(digest, root, entry.path, entry.mode, entry.size, entry.mtime_ns)
+    for path in walk.unreadable:
+        digest.update(b"U" + os.fsencode(path) + b"\0")
+    if walk.truncated:
+        digest.update(b"+")
     return digest.hexdigest()
+
+
+def _hash_entry(digest, root: str, rel: str, mode: int, size: int, mtime_ns: int) -> None:
+    name = os.fsencode(rel) + b"\0"
+    path = os.path.join(root, rel)
+    if stat.S_ISLNK(mode):
+        try:
+            digest.update(b"L" + name + os.fsencode(os.readlink(path)))
+        except OSError:
+            digest.update(b"L" + name)
+        return
+    if not stat.S_ISREG(mode):
+        digest.update(b"S" + name + str(stat.S_IFMT(mode)).encode())
+        return
+    if size <= HASH_MAX_FILE:
+        try:
+            digest.update(b"F" + name + str(size).encode() + b"\0")
+            _hash_file(digest, path, size)
+            return
+        except OSError:
+            pass  # swapped or unreadable meanwhile: described by its metadata instead
+    digest.update(b"B" + name + f"{size}:{mtime_ns}".encode())
+
+
+def _hash_file(digest, path: str, size: int) -> None:
+    fd = os.open(path, _READ)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        left = size
+        while left > 0:
+            chunk = os.read(fd, min(2**20, left))
+            if not chunk:
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
 
 
 #: Settings that name this machine's folders, not how a submission is graded.

@@ -150,11 +150,11 @@ class WorkerSession:
         cfg.BackpropGrader.solutions_dir = ""
         cfg.BackpropGrader.cache_dir = ""
         cfg.SandboxedKernelManager.public_dir = public
-        ro_paths = [p for p in cfg.SandboxedKernelManager.get("extra_ro_paths", [])
-                    if os.path.exists(p)]
-        if str(PACKAGE_DIR) not in ro_paths:  # the kernel imports autograder.student
-            ro_paths.append(str(PACKAGE_DIR))
-        cfg.SandboxedKernelManager.extra_ro_paths = ro_paths
+        cfg.SandboxedKernelManager.extra_ro_paths = [
+            p for p in cfg.SandboxedKernelManager.get("extra_ro_paths", []) if os.path.exists(p)]
+        if cfg.SandboxedKernelManager.get("package_dir", None) != "":
+            # This machine's copy of the package (the kernel sees its student side only).
+            cfg.SandboxedKernelManager.package_dir = str(PACKAGE_DIR)
         if self.kit.require_sandbox:
             cfg.SandboxedKernelManager.require_sandbox = True
         return cfg

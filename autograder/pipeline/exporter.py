@@ -18,10 +18,11 @@ every student after it.
 * nbgrader metadata is rebuilt from the gradebook
   (:mod:`~.cell_metadata`), so no student edit of it can fail or abort the run;
 * while sanitizing, the grader's own ``metadata.backprop`` marks are removed
-  from the submission, and the copies nbgrader made of files that are
-  symbolic links (or devices, FIFOs...) in the submission folder are deleted
-  from the autograded folder (``generate_feedback`` would hand them to the
-  student).
+  from the submission, and any copy of a file that is a symbolic link (or a
+  device, a FIFO...) in the submission folder is deleted from the autograded
+  folder (``generate_feedback`` would hand it to the student). The course's
+  converter never makes such copies (:mod:`.submission_copy`); this catches
+  a run whose converter is nbgrader's own.
 """
 from __future__ import annotations
 

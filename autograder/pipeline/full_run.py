@@ -57,12 +57,14 @@ RESTORE_CODE = (f"try:\n"
 
 
 def harvest_spec(spec: dict, skipped_reason: str | None) -> dict:
-    """The harvest's spec, saying why the training cell did not run, if it did not."""
+    """The harvest's spec, saying why the training cell did not run, if it did not
+    (``skipped_reason``: what the skipped cell itself says, see ``GuardedExecute``)."""
     if not skipped_reason:
         return spec
-    if skipped_reason.startswith("this cell "):  # "this cell crashed the kernel (...)"
-        why = "the cell that trains the network " + skipped_reason[len("this cell "):]
-    else:  # "not run: the submission used up its time"
-        why = ("the cell that trains the network was not run: "
-               + skipped_reason.removeprefix("not run: "))
+    reason = skipped_reason.rstrip(".")
+    if reason.lower().startswith("this cell "):  # "This cell crashed the kernel, so ..."
+        why = "the cell that trains the network " + reason[len("this cell "):]
+    else:  # "Not run: your notebook used up ..."
+        rest = reason[len("not run: "):] if reason.lower().startswith("not run: ") else reason
+        why = "the cell that trains the network was not run: " + rest[:1].lower() + rest[1:]
     return dict(spec, ex2=dict(spec["ex2"], full_run_skipped=why))

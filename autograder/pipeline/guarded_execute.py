@@ -9,7 +9,9 @@ This replaces nbgrader's ``Execute`` in the autograde pipeline:
 * a cell that kills the kernel or times out is recorded, the kernel is
   restarted and the notebook runs again without that cell, so the rest of the
   notebook is still graded;
-* printed output beyond a cap is dropped;
+* what the kernel's messages add to the saved notebook is bounded, and
+  nothing of the grader's own runs in the kernel is kept
+  (:class:`~.output_gate.OutputGate`);
 * the locked cell that trains the network makes the grader's own full
   training (:mod:`.full_run`), so that it is not run twice;
 * finally the harvest (:mod:`autograder.student.harvest`, sent as its source)
@@ -39,12 +41,15 @@ from ..plan import payload as payloads
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
+from ..sandbox.kernel_messages import KERNEL_PACKER_CODE
 from ..student import harvest
 from . import full_run
 from .cell_failures import cell_name
 from .notebook_reading import unreadable_reason
+from .output_gate import OutputGate
 
-PREAMBLE = f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os"
+PREAMBLE = (f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os\n"
+            + KERNEL_PACKER_CODE)
 #: The harvest program, as the kernel receives it.
 HARVEST_SOURCE = inspect.getsource(harvest)
 
@@ -68,7 +73,7 @@ def _note(cell, name, text):
                                    traceback=[f"{name}: {text}"]))
 
 
-class GuardedExecute(Execute):
+class GuardedExecute(OutputGate, Execute):
     """nbgrader's Execute, sandboxed, time-boxed, crash-tolerant, with a harvest."""
 
     kernel_manager = Type(
@@ -85,7 +90,8 @@ class GuardedExecute(Execute):
         3, help="How often a crashed or hung kernel is restarted without the guilty cell."
     ).tag(config=True)
     max_output_bytes = Integer(
-        2 * 2**20, help="Printed output kept per submission; the rest is dropped."
+        2 * 2**20, help="Output kept per run of a submission (printed, displayed, updated "
+        "displays, errors); the rest is dropped."
     ).tag(config=True)
     harvest_spec = Dict(
         default_value=None, allow_none=True,
@@ -105,8 +111,14 @@ class GuardedExecute(Execute):
         self._fixed_timeout = None
         self._deadline = monotonic() + self.submission_timeout
         self._asked_exit = False
+        self._interrupted = False
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._interrupted = True  # the cell ran past its limit (whatever comes next)
+        return await super()._async_handle_timeout(timeout, cell)
 
     def on_cell_executed(self, **kwargs):
+        self.charge_reply_error(kwargs["execute_reply"], kwargs["cell"], kwargs["cell_index"])
         super().on_cell_executed(**kwargs)
         # exit()/quit() stop the kernel ~0.1 s after the reply, so that the death would be
         # blamed on a later, innocent cell: blame the cell that asked instead.
@@ -124,18 +136,6 @@ class GuardedExecute(Execute):
         timeout = super()._get_timeout(cell)
         remaining = max(1, int(self._remaining()))
         return remaining if timeout is None else min(timeout, remaining)
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        size = len(content.get("text", "")) + len(str(content.get("data", "")))
-        self._output_bytes += size
-        if self._output_bytes > self.max_output_bytes:
-            if cell_index not in self._capped:
-                self._capped.add(cell_index)
-                outs.append(new_output("stream", name="stdout", text=(
-                    f"\n[output cut: more than {self.max_output_bytes} bytes were printed]\n")))
-            return None
-        return super().output(outs, msg, display_id, cell_index)
 
     # -- running ----------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
@@ -171,7 +171,7 @@ class GuardedExecute(Execute):
         NotebookClient.__init__(self, nb, None)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        self._output_bytes, self._capped = 0, set()
+        self.open_gate()
         self._asked_exit = False
         with self.setup_kernel():
             info = self.wait_for_reply(self.kc.kernel_info())
@@ -192,6 +192,7 @@ class GuardedExecute(Execute):
                     skipped[index] = reason
                     continue
                 limit = self._get_timeout(cell)
+                self._interrupted = False
                 try:
                     if index == training:  # its call of train_nn is the grader's full training
                         self._run_hidden(full_run.install_code(spec, self._payload_path()), 30)
@@ -200,9 +201,9 @@ class GuardedExecute(Execute):
                         self._run_hidden(full_run.RESTORE_CODE, 30)
                 except DeadKernelError:
                     return self._skip(cell, index, "KernelDied", skipped, events), True
-                except CellTimeoutError:  # it ignored the interrupt and kept running
-                    return self._skip(cell, index, "CellTimeoutError", skipped, events,
-                                      limit), True
+                except CellTimeoutError:  # it ignored the interrupt, or its output was lost
+                    ename = "CellTimeoutError" if self._interrupted else "OutputLost"
+                    return self._skip(cell, index, ename, skipped, events, limit), True
                 if self._asked_exit:
                     return self._skip(cell, index, "KernelExit", skipped, events), True
                 if self._timed_out(cell):
@@ -220,6 +221,10 @@ class GuardedExecute(Execute):
                              "{cell} did not finish within {seconds} s."),
         "KernelExit": ("This cell shut the kernel down, so the grader ran your notebook again "
                        "without it.", "{cell} shut the kernel down."),
+        # a message the client refused (too large) takes the rest of the cell's output along
+        "OutputLost": ("This cell sent output that did not arrive in full (too large, or "
+                       "never sent), so the grader ran your notebook again without it.",
+                       "{cell} lost its output."),
     }
 
     def _skip(self, cell, index, ename, skipped, events, seconds=None):
@@ -246,9 +251,11 @@ class GuardedExecute(Execute):
         self.nb.cells.append(cell)
         index = len(self.nb.cells) - 1
         self._fixed_timeout = timeout
+        self.hidden_run(True)
         try:
             self.execute_cell(cell, index, store_history=False)
         finally:
+            self.hidden_run(False)
             self._fixed_timeout = None
             self.nb.cells.pop(index)
         return cell

@@ -8,12 +8,26 @@ a valid notebook once its outputs are set aside.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import nbformat
 
 from ..constants import MARK, UNREADABLE
 from ..core.text import may_hold_surrogates, safe_json
 from ..safe_files import FileRefused, read_regular_file
+from . import json_bounds
+
+#: Most JSON values a notebook may hold once its outputs are set aside (an honest
+#: one holds about a thousand): what the rest of the reading is allowed to build.
+MAX_VALUES = 100_000
+#: A file whose :func:`~.json_bounds.value_bound` is above this is parsed in a
+#: process of its own, within :data:`APART_MEMORY`: parsing it here could take
+#: more memory than grading a whole class.
+MAX_VALUES_HERE = 500_000
+APART_MEMORY = 2**30
+APART_SECONDS = 120
 
 #: Shown above the blank assignment that stands in for an unreadable notebook.
 NOTE = ("**Your notebook could not be read: {reason}.**\n\n"
@@ -50,15 +64,7 @@ def parse_notebook(data: bytes):
     except UnicodeDecodeError as exc:
         raise UnreadableNotebook(f"it is not UTF-8 text (byte 0x{data[exc.start]:02x} "
                                  f"at offset {exc.start})") from None
-    try:
-        raw = json.loads(text)
-    except RecursionError:
-        raise UnreadableNotebook("its JSON is nested too deeply") from None
-    except ValueError as exc:
-        where = (f" at line {exc.lineno}, column {exc.colno}"
-                 if isinstance(exc, json.JSONDecodeError) else "")
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:100]
-        raise UnreadableNotebook(f"it is not valid JSON ({message}{where})") from None
+    raw = _load_json(data, text)
     if may_hold_surrogates(text):  # lone surrogates cannot be written back (or run)
         raw = safe_json(raw)
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", []), list):
@@ -88,6 +94,48 @@ def parse_notebook(data: bytes):
     except RecursionError:
         raise UnreadableNotebook("it is not a valid notebook (nested too deeply)") from None
     return nb
+
+
+def _load_json(data: bytes, text: str):
+    """The decoded JSON of the file, outputs set aside, within :data:`MAX_VALUES`."""
+    if json_bounds.value_bound(data) > MAX_VALUES_HERE:
+        raw = _load_apart(data)
+    else:
+        try:
+            raw = json.loads(text)
+        except RecursionError:
+            raise UnreadableNotebook("its JSON is nested too deeply") from None
+        except ValueError as exc:
+            where = (f" at line {exc.lineno}, column {exc.colno}"
+                     if isinstance(exc, json.JSONDecodeError) else "")
+            message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:100]
+            raise UnreadableNotebook(f"it is not valid JSON ({message}{where})") from None
+        json_bounds.drop_outputs(raw)
+    if json_bounds.count_values(raw, MAX_VALUES) > MAX_VALUES:
+        raise UnreadableNotebook(f"it holds more than {MAX_VALUES:,} JSON values besides "
+                                 "its outputs, far more than a notebook has")
+    return raw
+
+
+def _load_apart(data: bytes):
+    """:func:`json.loads` of ``data`` in a process with a memory limit, which hands
+    back the notebook without its outputs (see :mod:`.json_bounds`)."""
+    program = os.path.abspath(json_bounds.__file__)
+    try:
+        done = subprocess.run([sys.executable, "-I", "-S", program, str(MAX_VALUES),
+                               str(APART_MEMORY)], input=data, capture_output=True,
+                              timeout=APART_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise UnreadableNotebook("its JSON takes too long to read") from None
+    if done.returncode == json_bounds.NOT_JSON:
+        reason = done.stderr.decode("utf-8", "replace")[:100]
+        raise UnreadableNotebook(f"it is not valid JSON ({reason})")
+    if done.returncode == json_bounds.TOO_DEEP:
+        raise UnreadableNotebook("its JSON is nested too deeply")
+    if done.returncode != 0:
+        raise UnreadableNotebook(f"it holds more than {MAX_VALUES:,} JSON values besides "
+                                 "its outputs, far more than a notebook has")
+    return json.loads(done.stdout)
 
 
 def _summary(exc) -> str:

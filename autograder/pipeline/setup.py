@@ -22,7 +22,6 @@ from ..constants import (
     CACHE_DIR,
     COURSE_ID,
     DB_URL_ENV,
-    PACKAGE_DIR,
     RESULTS_FILE,
     SOLUTIONS_DIR,
     STATE_DIR,
@@ -36,6 +35,7 @@ from .grades_export import CsvExport
 from .guarded_execute import GuardedExecute
 from .restore_cells import RestoreCells
 from .student_html import SanitizeStudentOutputs
+from .submission_copy import install as install_submission_copy
 
 #: Cleaning a submission before it runs. Order matters: outputs and duplicate
 #: ids go first, then the locked and grade cells are restored from the
@@ -72,6 +72,8 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.Autograde.exporter_class = SafeNotebookExporter
     # `nbgrader export`: nbgrader's CSV, a query per assignment instead of three per student.
     c.ExportApp.plugin_class = CsvExport
+    # The submission's other files are copied without following links, within bounds.
+    install_submission_copy()
     # The source's data files, never the student's copies, are used when grading.
     c.Autograde.exclude_overwriting = {}
 
@@ -106,5 +108,5 @@ def configure(c, course_root, assignment=ASSIGNMENT):
     c.BackpropGrader.public_dir = str(public)
     c.BackpropGrader.cache_dir = str(root / STATE_DIR / CACHE_DIR)
     c.SandboxedKernelManager.public_dir = str(public)
-    c.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
+    # The kernel sees the student side of the package only (SandboxedKernelManager.package_dir).
     return c

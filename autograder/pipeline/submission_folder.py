@@ -1,8 +1,10 @@
-"""The submission folder as nbgrader copies it: links and special files in it."""
+"""The submission folder as nbgrader sees it: links on the way to it, links and special
+files in it."""
 from __future__ import annotations
 
 import os
-import stat
+
+from ..safe_trees import TreeWalk
 
 
 def link_below(path: str, root: str) -> str | None:
@@ -20,15 +22,6 @@ def link_below(path: str, root: str) -> str | None:
 
 def not_plain_files(folder: str) -> list[str]:
     """Relative paths of the entries below ``folder`` that are neither plain files
-    nor plain folders (symbolic links, FIFOs, devices, sockets)."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            path = os.path.join(dirpath, name)
-            try:
-                mode = os.lstat(path).st_mode
-            except OSError:
-                continue
-            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                found.append(os.path.relpath(path, folder))
-    return found
+    nor plain folders (symbolic links, FIFOs, devices, sockets); the walk is
+    bounded (:class:`~autograder.safe_trees.TreeWalk`), never recursive."""
+    return [entry.path for entry in TreeWalk(folder) if entry.kind in ("link", "special")]

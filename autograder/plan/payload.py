@@ -7,8 +7,10 @@ turned into an :class:`~autograder.core.values.Unavailable` with a reason. A
 submission can therefore forge only its own answers.
 """
 
+import builtins
 import json
 import math
+import re
 
 import numpy as np
 
@@ -19,6 +21,19 @@ from ..safe_files import FileRefused, read_regular_file
 
 #: The largest payload accepted; an honest one is about 60 kB.
 MAX_PAYLOAD_BYTES = 4 * 2**20
+#: The entries of the grader's calls on its hidden inputs. What the student's code
+#: says there (an exception's message, the name of a type, a count) is not passed on:
+#: written into the feedback, it could carry the hidden inputs out.
+HIDDEN_CALLS = ("ex1_case", "ex2_case")
+_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
+                        if isinstance(value, type) and issubclass(value, BaseException))
+_COUNTED = re.compile(r"returned (.{1,80}) instead of (\d{1,2} values)")
+#: What an honest mistake returns instead of a tuple (a student's own class could be
+#: named after the hidden inputs).
+_PLAIN_TYPES = {f"a {name}" for name in ("NoneType", "float", "int", "ndarray", "list",
+                                          "dict", "str", "float64", "DataFrame", "Series")}
+_NOT_SHOWN = ("its message is not shown for the grader's own inputs; the self-check in your "
+              "notebook shows it for inputs of its own")
 
 
 class PayloadError(Exception):
@@ -56,13 +71,39 @@ def parse_payload_bytes(raw: bytes) -> dict:
     return data
 
 
-def decode_entry(entry):
-    """One payload entry as an array, ``None`` or :class:`Unavailable`."""
+def hidden_reason(kind: str, message: str) -> str:
+    """What to say of a failed call on hidden inputs, in the grader's words only."""
+    if kind == "error":
+        name = message.split(":", 1)[0].strip()
+        what = name if name in _EXCEPTIONS else "an exception"
+        if "could not be broadcast" in message:  # numpy's, which the diagnosis names
+            return (f"raised {what}: operands could not be broadcast together "
+                    f"(the rest of {_NOT_SHOWN})")
+        return f"raised {what} ({_NOT_SHOWN})"
+    counted = _COUNTED.fullmatch(message)
+    if counted:  # "returned 5 values instead of 6 values", "returned a float instead of ..."
+        got, wanted = counted.groups()
+        small = got.split()[0].isdigit() and int(got.split()[0]) <= 12
+        plain = got in _PLAIN_TYPES
+        what = got if small or plain else "something else"
+        return f"returned {what} instead of {wanted}"
+    if message.startswith("returned "):
+        return "returned the wrong number of values"
+    if message.startswith("has "):
+        return "returned far more values than expected"
+    return "returned something that is not numbers"
+
+
+def decode_entry(entry, hidden: bool = False):
+    """One payload entry as an array, ``None`` or :class:`Unavailable`; ``hidden``: of a
+    call on the grader's hidden inputs (see :data:`HIDDEN_CALLS`)."""
     if not isinstance(entry, dict):
         return Unavailable("could not be read back from your notebook")
     kind = entry.get("kind")
     message = entry.get("message")
     message = safe_text(message[:300]) if isinstance(message, str) else "could not be read"
+    if hidden and kind in ("error", "invalid", "failed"):
+        return Unavailable(hidden_reason(kind, message))
     if kind == "none":
         return None
     if kind == "undefined":
@@ -107,13 +148,13 @@ class Payload:
 
     def value(self, key, missing_reason="was never reached"):
         if key in self.raw:
-            return decode_entry(self.raw[key])
+            return decode_entry(self.raw[key], hidden=key.startswith(HIDDEN_CALLS))
         return Unavailable(self.problem or missing_reason)
 
     def values(self, prefix, names, missing_reason="was never reached"):
         """A tuple of values for ``prefix.name``, or one :class:`Unavailable`."""
         if prefix in self.raw:
-            whole = decode_entry(self.raw[prefix])
+            whole = decode_entry(self.raw[prefix], hidden=prefix.startswith(HIDDEN_CALLS))
             return whole if isinstance(whole, Unavailable) else Unavailable("returned no values")
         if not any(f"{prefix}.{name}" in self.raw for name in names):
             return Unavailable(self.problem or missing_reason)

@@ -57,15 +57,17 @@ def _covered(path: str, bound: list[str]) -> bool:
 
 
 def bwrap_command(bwrap: str, *, work_host: str, conn_dir: str, env: dict[str, str],
-                  work_inside: str = SANDBOX_HOME, ro_paths=(), ro_files=None,
+                  work_inside: str = SANDBOX_HOME, ro_paths=(), ro_files=None, overlays=None,
                   tmp_size: int = 256 * MiB, user_namespace: bool = False) -> list[str]:
     """The bwrap prefix (ending in ``--``) for a kernel.
 
     ``ro_paths`` are bound read-only at the same path, ``ro_files`` maps
-    inside path -> host file (read-only), ``conn_dir`` (connection file and ipc
-    sockets) is bound read-write at the same path, ``work_host`` read-write at
-    ``work_inside``.  bwrap mounts in argument order, so the /tmp tmpfs comes
-    before any bind below /tmp.
+    inside path -> host file (read-only), ``overlays`` maps inside path ->
+    host folder bound read-only *over* whatever the other binds show there,
+    ``conn_dir`` (connection file and ipc sockets) is bound read-write at the
+    same path, ``work_host`` read-write at ``work_inside``.  bwrap mounts in
+    argument order, so the /tmp tmpfs comes before any bind below /tmp, and
+    the overlays come after the folders they cover.
     """
     cmd = [bwrap, *unshare_args(user_namespace), "--die-with-parent", "--new-session",
            "--perms", "1777", "--size", str(tmp_size), "--tmpfs", "/tmp",
@@ -96,6 +98,9 @@ def bwrap_command(bwrap: str, *, work_host: str, conn_dir: str, env: dict[str, s
             parents(path)
             cmd.extend(["--ro-bind", path, path])
             bound.append(path)
+    for inside, host in sorted((overlays or {}).items()):
+        parents(inside)
+        cmd.extend(["--ro-bind", host, inside])
     for host, inside in ((conn_dir, conn_dir), (work_host, work_inside)):
         parents(inside)
         cmd.extend(["--bind", host, inside])

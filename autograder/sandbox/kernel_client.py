@@ -19,8 +19,9 @@ Its shell and IOPub channels check every message before nbclient reads it
 import time
 from queue import Empty
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import Type
+from traitlets import Type, default
 
 from .kernel_messages import CheckedIOPubChannel, CheckedShellChannel
 
@@ -28,11 +29,23 @@ from .kernel_messages import CheckedIOPubChannel, CheckedShellChannel
 REPLY_WAIT = 1.0
 #: How long IOPub is given to show it is connected after the reply.
 IOPUB_WAIT = 0.2
+#: The largest part of a message the grader receives from a kernel. No more than 2 MB of
+#: output is kept per run anyway; a larger part (ipykernel sends a whole print loop's text
+#: as one) is refused by zmq before it is read: the connection drops and comes back, the
+#: message is lost, and the grader never holds it in memory.
+MAX_MESSAGE_BYTES = 16 * 2**20
 
 
 class PromptKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` returns once the kernel
-    answers and IOPub is connected, without waiting for IOPub to fall silent."""
+    answers and IOPub is connected, without waiting for IOPub to fall silent,
+    and whose channels refuse message parts larger than :data:`MAX_MESSAGE_BYTES`."""
+
+    @default("context")
+    def _limited_context(self):
+        context = super()._context_default()  # the client's own context
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket it makes
+        return context
 
     shell_channel_class = Type(CheckedShellChannel)
     iopub_channel_class = Type(CheckedIOPubChannel)

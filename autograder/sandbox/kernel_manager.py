@@ -16,6 +16,7 @@ from traitlets import (
     Bool,
     Callable,
     DottedObjectName,
+    Float,
     Integer,
     List,
     Type,
@@ -23,6 +24,7 @@ from traitlets import (
     default,
 )
 
+from ..constants import PACKAGE_DIR
 from ..safe_files import read_tree
 from .commands import (
     ETC_FILES,
@@ -30,12 +32,13 @@ from .commands import (
     KERNEL_BOOT,
     SANDBOX_HOME,
     bwrap_command,
-    grader_font_lists,
     kernel_env,
     limits_command,
     privdrop_command,
     python_limits_command,
 )
+from .cpu_share import CpuShare, cpu_share_problem, join_command, usable_hierarchy
+from .host_folder import PUBLIC_IGNORE, make_folder, remove_folder
 from .kernel_client import PromptKernelClient
 from .kernel_output import CappedOutput
 from .probe import (
@@ -49,13 +52,7 @@ from .uids import allocate_uid, process_uids
 
 GiB = 2**30
 MiB = 2**20
-PUBLIC_IGNORE = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__")
-
-
-def _remove_sandbox(root: str, lock) -> None:
-    shutil.rmtree(root, ignore_errors=True)
-    if lock is not None:
-        lock.close()
+__all__ = ["PUBLIC_IGNORE", "SandboxedKernelManager"]
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -77,8 +74,15 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     public_dir = Unicode("", config=True, help="Folder whose non-notebook files "
                          "(e.g. data_prep.py, binary.csv) are copied into each kernel's work folder.")
-    extra_ro_paths = List(Unicode(), config=True, help="Extra host paths (e.g. package "
-                          "dirs) bound read-only into the sandbox at the same path.")
+    extra_ro_paths = List(Unicode(), config=True, help="Extra host paths bound read-only "
+                          "into the sandbox at the same path.")
+    package_dir = Unicode(str(PACKAGE_DIR), config=True, help="The course package: the "
+                          "kernel sees at its path only the modules the notebook imports "
+                          "while it is graded (autograder.sandbox.student_package), never "
+                          "the oracle or the checks. Empty: none of it.")
+    cpu_share = Float(1.0, config=True, help="CPUs a kernel and every process it starts may "
+                      "use together, as a cgroup CPU quota of its own, where the machine "
+                      "allows it (see autograder.sandbox.cpu_share); 0: no cgroup.")
     bwrap_path = Unicode(config=True, help="bubblewrap executable; a missing path "
                          "disables the sandbox (fallback, or an error with require_sandbox).")
     require_sandbox = Bool(False, config=True, help="Refuse to start a kernel "
@@ -121,6 +125,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.sandbox_uid = None
         self.exchange_files: dict[str, bytes] = {}
         self.kernel_output = b""
+        self.cpu_group = None  # the kernel's CpuShare, if it has one
+        self._package = None
         self._sandbox_root = None
         self._finalizer = None
         self._output = None
@@ -141,51 +147,42 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.sandboxed and is_root():
             self.sandbox_uid, lock = allocate_uid(self.uid_range_start, self.uid_range_size,
                                                   self.uid_lock_dir)
-        root = tempfile.mkdtemp(prefix="autograder-sbx-")
-        self._sandbox_root = root
-        self._finalizer = weakref.finalize(self, _remove_sandbox, root, lock)
         try:
-            self._fill_sandbox(root)
+            folder = make_folder(public_dir=self.public_dir, uid=self.sandbox_uid,
+                                 package_dir=self.package_dir if self.sandboxed else None)
         except BaseException:
-            self._sandbox_root = None
-            self._finalizer()
+            if lock is not None:
+                lock.close()
             raise
-        self.log.info("Kernel sandbox: %s; work folder %s",
-                      describe_sandbox(self.bwrap_path), self.work_dir_host)
-
-    def _fill_sandbox(self, root: str) -> None:
-        work = os.path.join(root, "work")
-        if self.public_dir:
-            shutil.copytree(self.public_dir, work, ignore=PUBLIC_IGNORE)
-        os.makedirs(os.path.join(work, "exchange"), exist_ok=True)
-        for sub in ("run", "etc", "tmp"):
-            os.mkdir(os.path.join(root, sub), 0o700)
-        # matplotlib's config folder, seeded with the grader's font cache: a
-        # student's first plot would otherwise scan every font (~0.15 s a kernel).
-        mpl = self.mpl_dir = os.path.join(root, "run", "matplotlib")
-        os.mkdir(mpl, 0o700)
-        for path in grader_font_lists():
-            try:
-                shutil.copyfile(path, os.path.join(mpl, os.path.basename(path)))
-            except OSError:
-                pass
-        self.work_dir_host = work
-        self.exchange_dir_host = os.path.join(work, "exchange")
-        self.work_dir_inside = SANDBOX_HOME if self.sandboxed else work
+        share = self._make_cpu_group(os.path.basename(folder.root))
+        self._sandbox_root, self.cpu_group, self._package = folder.root, share, folder.package
+        self._finalizer = weakref.finalize(self, remove_folder, folder.root, lock, share,
+                                           self.log)
+        self.mpl_dir, self.work_dir_host = folder.mpl, folder.work
+        self.exchange_dir_host = os.path.join(folder.work, "exchange")
+        self.work_dir_inside = SANDBOX_HOME if self.sandboxed else folder.work
         self.exchange_dir_inside = os.path.join(self.work_dir_inside, "exchange")
-        if self.sandbox_uid is not None:
-            uid = self.sandbox_uid
-            with open(os.path.join(root, "etc", "passwd"), "w") as f:
-                f.write(f"student:x:{uid}:{uid}:student:{SANDBOX_HOME}:/bin/sh\n")
-            with open(os.path.join(root, "etc", "group"), "w") as f:
-                f.write(f"student:x:{uid}:\n")
-            os.chmod(os.path.join(root, "etc"), 0o755)
-            for dirpath, dirnames, filenames in os.walk(work):
-                for name in [dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)]:
-                    os.lchown(name, uid, uid)
-            for path in (os.path.join(root, "run"), mpl,
-                         *(os.path.join(mpl, n) for n in os.listdir(mpl))):
-                os.lchown(path, uid, uid)
+        self.log.info("Kernel sandbox: %s; %s; work folder %s",
+                      describe_sandbox(self.bwrap_path), self._describe_cpu(), self.work_dir_host)
+
+    def _describe_cpu(self) -> str:
+        if self.cpu_group is not None:
+            return f"a CPU share of {self.cpu_share:g} CPU (cgroup)"
+        if not self.sandboxed:
+            return "no CPU share (no sandbox)"
+        if self.cpu_share <= 0:
+            return "no CPU share (cpu_share is 0)"
+        return f"no CPU share ({cpu_share_problem() or 'its cgroup could not be made'})"
+
+    def _make_cpu_group(self, name: str) -> CpuShare | None:
+        hierarchy = usable_hierarchy() if self.sandboxed and self.cpu_share > 0 else None
+        if hierarchy is None:
+            return None
+        try:
+            return CpuShare.create(name, self.cpu_share, hierarchy)
+        except OSError as exc:
+            self.log.warning("No CPU share for this kernel: %s", exc)
+            return None
 
     def _kernel_env(self) -> dict[str, str]:
         tmp = "/tmp" if self.sandboxed else os.path.join(self._sandbox_root, "tmp")
@@ -239,10 +236,13 @@ class SandboxedKernelManager(AsyncKernelManager):
             for name in ("passwd", "group"):
                 ro_files[f"/etc/{name}"] = os.path.join(self._sandbox_root, "etc", name)
             prefix = privdrop_command(self.sandbox_uid, self.sandbox_uid, shutil.which("setpriv"))
-        return (bwrap_command(self.bwrap_path, work_host=self.work_dir_host,
-                              conn_dir=os.path.join(self._sandbox_root, "run"),
-                              env=self._kernel_env(), ro_paths=ro_paths, ro_files=ro_files,
-                              tmp_size=self.tmp_size, user_namespace=not is_root())
+        overlays = {os.path.realpath(self.package_dir): self._package} if self._package else {}
+        return (join_command(self.cpu_group)
+                + bwrap_command(self.bwrap_path, work_host=self.work_dir_host,
+                                conn_dir=os.path.join(self._sandbox_root, "run"),
+                                env=self._kernel_env(), ro_paths=ro_paths, ro_files=ro_files,
+                                overlays=overlays, tmp_size=self.tmp_size,
+                                user_namespace=not is_root())
                 + limits_command(**limits, prlimit=shutil.which("prlimit")) + prefix + kernel)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -295,8 +295,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.exchange_files = self.read_exchange()
             self.on_exchange(self.exchange_files)
         finally:
-            self._sandbox_root = None
-            self._finalizer()  # removes the folder, releases the uid lock
+            self._sandbox_root = self.cpu_group = self._package = None
+            self._finalizer()  # stops the CPU group, removes the folder, frees the uid
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         if not restart and self.has_kernel and await self._async_is_alive():

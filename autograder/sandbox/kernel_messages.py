@@ -39,6 +39,23 @@ MAX_EXECUTION_COUNT = 2**31 - 1
 LOGGED = 3
 
 
+#: Run first in a grading kernel: ipykernel encodes a message as UTF-8 and raises on a
+#: lone surrogate (a student's exception message, printed text), so the cell's error
+#: or output never arrives. The kernel's packer falls back to escaped ASCII JSON
+#: instead; the grader's channels then replace the surrogate by U+FFFD.
+KERNEL_PACKER_CODE = """\
+def _backprop_packer(obj, _pack=get_ipython().kernel.session.pack):
+    try:
+        return _pack(obj)
+    except UnicodeEncodeError:
+        import json
+        from jupyter_client.jsonutil import json_clean, json_default
+        return json.dumps(json_clean(obj), default=json_default, allow_nan=False).encode()
+get_ipython().kernel.session.pack = _backprop_packer
+del _backprop_packer
+"""
+
+
 class Malformed(Exception):
     """A message the grader does not accept; ``str(exc)`` says why."""
 

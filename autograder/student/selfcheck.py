@@ -10,36 +10,40 @@ what its dialog shows.
 
 While the grader runs the notebook (``BACKPROP_GRADING=1`` in the sandboxed
 kernel) these functions do nothing: the verdicts are computed outside the
-student's process and written into the check cells afterwards.
+student's process and written into the check cells afterwards. An nbgrader
+autograde that runs them anywhere else (nbgrader without the course's
+config: no sandbox, no verdict step) gets a warning on stderr instead, which
+scores the cell 0: nothing that runs beside the student's code can be trusted.
 """
 
-import contextlib
 import functools
-import io
 import os
 import sys
 
 import numpy as np
 
 from ..constants import GRADING_ENV
-from ..core import cases as case_gen
-from ..core import checks, diagnose, oracle
-from ..core.checks.common import diagnosed
-from ..core.compare import ATOL, FD_ATOL, FD_RTOL, RTOL, TRAINING_ATOL, TRAINING_RTOL
-from ..core.course import (
-    EX1_INPUTS,
-    EX1_KNOWN,
-    EX1_QUANTITIES,
-    EX2_EPOCHS,
-    EX2_LEARNRATE,
-    EX2_N_HIDDEN,
-    EX2_SEED,
-)
-from ..core.expectations import OracleExpectations
-from ..core.results import Status
-from ..core.values import Unavailable
+from .notebook_calls import as_tuple, call, notebook_globals, notebook_values
+from .trainings import expected_training, initial_weights, training_mistake
 
-_ORACLE = OracleExpectations()
+# The course's core (checks, oracle, known numbers) is imported inside each
+# function, on first use. A grading kernel's copy of the package holds this
+# module and nothing of the core (autograder.sandbox.student_package), so that
+# no notebook can call the oracle on the grader's inputs; there the checks
+# stand aside before they would import it.
+
+
+#: Set by nbgrader in its own environment while it autogrades or validates. A
+#: kernel that nbgrader starts itself inherits it; the course's sandboxed kernel
+#: never does.
+NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
+
+#: What every check cell shows, on stderr, in an autograde outside the sandbox.
+UNPROTECTED = ("NOT GRADED: this notebook is being autograded outside the course's sandbox "
+               "(nbgrader was run without the course's nbgrader_config.py), where no check "
+               "can be trusted, so this check did not run and scores 0. This says nothing "
+               "about your work. Instructors: see \"Grading outside the sandbox\" in "
+               "SECURITY.md.")
 
 
 def grading() -> bool:
@@ -48,7 +52,12 @@ def grading() -> bool:
 
 def validating() -> bool:
     """True while nbgrader's Validate runs the notebook."""
-    return os.environ.get("NBGRADER_EXECUTION") == "validate"
+    return os.environ.get(NBGRADER_EXECUTION) == "validate"
+
+
+def unprotected_autograde() -> bool:
+    """Whether nbgrader is autograding this kernel without the course's sandbox."""
+    return os.environ.get(NBGRADER_EXECUTION) == "autograde"
 
 
 def show(result):
@@ -86,6 +95,9 @@ def show(result):
 def _skip_when_grading(function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        if unprotected_autograde():
+            print(UNPROTECTED, file=sys.stderr)
+            return None
         if grading():
             print("This item is graded by the course grader, outside your notebook.")
             return None
@@ -93,43 +105,12 @@ def _skip_when_grading(function):
     return wrapper
 
 
-def call(function, *args, **kwargs):
-    """Call a student's function; any exception becomes an :class:`Unavailable`."""
-    if not callable(function):
-        return Unavailable("is not defined")
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            return function(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
-        return Unavailable(f"raised {type(exc).__name__}: {exc}"[:300])
-
-
-def as_tuple(result, size):
-    if isinstance(result, Unavailable):
-        return result
-    if not isinstance(result, (tuple, list)) or len(result) != size:
-        return Unavailable(f"returned {type(result).__name__} instead of {size} values")
-    return tuple(result)
-
-
-def _notebook_globals() -> dict:
-    """The notebook's namespace: the globals of the ``__main__`` frame that called us."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__") != "__main__":
-        frame = frame.f_back
-    return frame.f_globals if frame is not None else {}
-
-
-def _notebook_values(name, value):
-    """The six quantities as the notebook has them, for error carried forward."""
-    space = _notebook_globals()
-    got = {q: space.get(q) for q in EX1_QUANTITIES}
-    got[name] = value
-    return got
-
-
 def _step_evidence(got, backprop_step, cases):
     """What the finder needs: the article's values and the function on ``cases``."""
+    from ..core import diagnose
+    from ..core.compare import ATOL, RTOL
+    from ..core.course import EX1_QUANTITIES
+
     calls = [(case.inputs, as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES)))
              for case in cases]
     return diagnose.StepEvidence.article(got, calls, rtol=RTOL, atol=ATOL)
@@ -137,16 +118,26 @@ def _step_evidence(got, backprop_step, cases):
 
 @_skip_when_grading
 def ex1_quantity(name, value):
-    got = _notebook_values(name, value)
+    from ..core import cases as case_gen
+    from ..core import checks, oracle
+    from ..core.compare import ATOL, RTOL
+    from ..core.course import EX1_INPUTS, EX1_KNOWN
+
+    got = notebook_values(name, value)
     cases = case_gen.network_cases(np.random.default_rng())
-    evidence = _step_evidence(got, _notebook_globals().get("backprop_step"), cases)
+    evidence = _step_evidence(got, notebook_globals().get("backprop_step"), cases)
     show(checks.ex1_in_context(name, got, EX1_KNOWN, oracle.forward(**EX1_INPUTS),
                                evidence=evidence, rtol=RTOL, atol=ATOL))
 
 
 def _article_ok() -> bool:
     """Whether the notebook's six Example 1 values are right, judged as their checks judge them."""
-    space = _notebook_globals()
+    from ..core import checks, oracle
+    from ..core.compare import ATOL, RTOL
+    from ..core.course import EX1_INPUTS, EX1_KNOWN, EX1_QUANTITIES
+    from ..core.results import Status
+
+    space = notebook_globals()
     got = {name: space.get(name) for name in EX1_QUANTITIES}
     forward = oracle.forward(**EX1_INPUTS)
     return all(checks.ex1_in_context(name, got, EX1_KNOWN, forward, rtol=RTOL,
@@ -156,12 +147,19 @@ def _article_ok() -> bool:
 
 @_skip_when_grading
 def ex1_other_inputs(backprop_step, seed=None):
+    from ..core import cases as case_gen
+    from ..core import checks, oracle
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.course import EX1_INPUTS, EX1_QUANTITIES
+    from ..core.expectations import OracleExpectations
+    from ..core.values import Unavailable
+
     rng = np.random.default_rng(seed)
     cases = []
     drawn = case_gen.network_cases(rng)
     for case in drawn:
         got = as_tuple(call(backprop_step, **case.inputs), len(EX1_QUANTITIES))
-        cases.append((case.label, got, _ORACLE.backprop_step(**case.inputs),
+        cases.append((case.label, got, OracleExpectations().backprop_step(**case.inputs),
                       oracle.forward(**case.inputs)))
     article = as_tuple(call(backprop_step, **EX1_INPUTS), len(EX1_QUANTITIES))
     article = {} if isinstance(article, Unavailable) else dict(zip(EX1_QUANTITIES, article))
@@ -171,47 +169,19 @@ def ex1_other_inputs(backprop_step, seed=None):
                                  rtol=FD_RTOL, atol=FD_ATOL))
 
 
-@functools.lru_cache(maxsize=4)
-def _oracle_training(features_bytes, targets_bytes, shape, epochs):
-    features = np.frombuffer(features_bytes).reshape(shape)
-    targets = np.frombuffer(targets_bytes)
-    return oracle.train(features, targets, epochs, EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED)
-
-
-def expected_training(features, targets, epochs=EX2_EPOCHS):
-    features = np.ascontiguousarray(features, dtype=np.float64)
-    targets = np.ascontiguousarray(targets, dtype=np.float64)
-    return _oracle_training(features.tobytes(), targets.tobytes(), features.shape, epochs)
-
-
-@functools.lru_cache(maxsize=4)
-def _slip_trainings(features_bytes, targets_bytes, shape, epochs):
-    features = np.frombuffer(features_bytes).reshape(shape)
-    return diagnose.predict(features, np.frombuffer(targets_bytes), epochs, EX2_LEARNRATE,
-                            EX2_N_HIDDEN, EX2_SEED, sequential=epochs == 1)
-
-
-def _training_mistake(got, features, targets, epochs):
-    """The finder's reading of one training of the notebook's data (public: the model)."""
-    features = np.ascontiguousarray(features, dtype=np.float64)
-    targets = np.ascontiguousarray(targets, dtype=np.float64)
-    predictions = _slip_trainings(features.tobytes(), targets.tobytes(), features.shape, epochs)
-    return diagnose.training_mistake([(got, predictions)], rtol=TRAINING_RTOL,
-                                     atol=TRAINING_ATOL)
-
-
-def _initial(features):
-    return oracle.initial_weights(np.shape(features)[1], EX2_N_HIDDEN, EX2_SEED)
-
-
 def _first_epoch(train_nn, features, targets):
+    from ..core import checks
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.course import EX2_LEARNRATE, EX2_N_HIDDEN, EX2_SEED
+    from ..core.values import Unavailable
+
     got = as_tuple(call(train_nn, features, targets, 1, EX2_LEARNRATE,
                         n_hidden=EX2_N_HIDDEN, seed=EX2_SEED), 3)
-    mistake = _training_mistake(got, features, targets, 1)
+    mistake = training_mistake(got, features, targets, 1)
     got = got if isinstance(got, Unavailable) else got[:2]
     expected = expected_training(features, targets, 1)[:2]
     return checks.ex2_weights("ex2_first_epoch", "after the first epoch", got, expected,
-                              _initial(features), mistake=mistake, rtol=FD_RTOL, atol=FD_ATOL)
+                              initial_weights(features), mistake=mistake, rtol=FD_RTOL, atol=FD_ATOL)
 
 
 @_skip_when_grading
@@ -221,32 +191,47 @@ def ex2_first_epoch(train_nn, features, targets):
 
 @_skip_when_grading
 def ex2_final_weights(weights_input_hidden, weights_hidden_output, features, targets):
+    from ..core import checks
+    from ..core.checks.common import diagnosed
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.course import EX2_EPOCHS
+    from ..core.results import Status
+
     expected = expected_training(features, targets)[:2]
     got = (weights_input_hidden, weights_hidden_output)
     result = checks.ex2_weights("ex2_final_weights", "after training", got, expected,
-                                _initial(features), rtol=FD_RTOL, atol=FD_ATOL)
+                                initial_weights(features), rtol=FD_RTOL, atol=FD_ATOL)
     if result.status in (Status.INCORRECT, Status.PARTIAL):
-        result = diagnosed(result, _training_mistake(got, features, targets, EX2_EPOCHS))
+        result = diagnosed(result, training_mistake(got, features, targets, EX2_EPOCHS))
     show(result)
 
 
 @_skip_when_grading
 def ex2_loss(losses, features, targets):
+    from ..core import checks
+    from ..core.checks.common import diagnosed
+    from ..core.compare import FD_ATOL, FD_RTOL
+    from ..core.course import EX2_EPOCHS
+    from ..core.results import Status
+
     expected = expected_training(features, targets)[2]
     result = checks.ex2_loss(losses, expected, rtol=FD_RTOL, atol=FD_ATOL)
     if result.status in (Status.INCORRECT, Status.PARTIAL):
-        result = diagnosed(result, _training_mistake((None, None, losses), features, targets,
+        result = diagnosed(result, training_mistake((None, None, losses), features, targets,
                                                      EX2_EPOCHS))
     show(result)
 
 
 @_skip_when_grading
 def ex2_accuracy(weights_input_hidden, weights_hidden_output, features_test, targets_test):
+    from ..core import checks, oracle
+    from ..core.values import Unavailable
+
     try:
         pair = (np.asarray(weights_input_hidden, float), np.asarray(weights_hidden_output, float))
         with np.errstate(all="ignore"):
             value = oracle.accuracy(features_test, targets_test, *pair)
-        if checks.unchanged(pair, _initial(features_test)):
+        if checks.unchanged(pair, initial_weights(features_test)):
             value = checks.NEVER_TRAINED
     except (TypeError, ValueError) as exc:
         value = Unavailable(f"produced weights the accuracy cannot use ({exc})")
@@ -258,6 +243,12 @@ def ex2_other_data(train_nn, features=None, targets=None, seed=None):
     """``train_nn`` on other data; with the course data, a hint can tell whether the
     function is right there (then it ignores its parameters) or wrong everywhere."""
     import pandas as pd
+
+    from ..core import cases as case_gen
+    from ..core import checks, diagnose, oracle
+    from ..core.compare import FD_ATOL, FD_RTOL, TRAINING_ATOL, TRAINING_RTOL
+    from ..core.expectations import OracleExpectations
+    from ..core.results import Status
 
     article_ok = (features is not None and targets is not None
                   and _first_epoch(train_nn, features, targets).status == Status.CORRECT)
@@ -271,7 +262,7 @@ def ex2_other_data(train_nn, features=None, targets=None, seed=None):
                             n_hidden=case.n_hidden, seed=case.seed), 3)
         args = (case.features, case.targets, case.epochs, case.learnrate, case.n_hidden,
                 case.seed)
-        expected = _ORACLE.train(*args)
+        expected = OracleExpectations().train(*args)
         initial = oracle.initial_weights(case.features.shape[1], case.n_hidden, case.seed)
         cases.append((case.label, got, expected, initial))
         observations.append((got, diagnose.predict(*args)))

@@ -88,8 +88,6 @@ def _hostile_cases():
 
 
 def _write(folder: Path, built) -> None:
-    import _kit
-
     notebook, extra = built if isinstance(built, tuple) else (built, {})
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{NOTEBOOK}.ipynb"
@@ -98,9 +96,9 @@ def _write(folder: Path, built) -> None:
     elif notebook is not None:
         nbformat.write(notebook, str(target))
     for name, content in extra.items():
-        path = folder / name
-        if isinstance(content, _kit.Symlink):
-            path.symlink_to(content.target)
+        path = folder / os.fsdecode(name)  # a name may be bytes that are not UTF-8
+        if hasattr(content, "make"):  # a link, a sparse file, a FIFO, a deep folder ...
+            content.make(path)
         else:
             path.write_bytes(content if isinstance(content, bytes) else content.encode())
 

@@ -60,3 +60,47 @@ def test_submission_hash_follows_content_not_folder(tmp_path):
     assert tree_hash(tmp_path / "a") == tree_hash(tmp_path / "b")
     (tmp_path / "b" / "timestamp.txt").write_text("2024-01-01 10:00:00")
     assert tree_hash(tmp_path / "a") != tree_hash(tmp_path / "b")
+
+
+def test_no_entry_of_a_submission_hangs_exhausts_or_stops_the_hash(tmp_path):
+    """Each of these once stopped `backprop grade` for the whole class, up front."""
+    import os
+    import time
+
+    from autograder.safe_trees import remove_tree
+    from tests.test_safe_trees import deep_tree
+
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    (folder / "nb.ipynb").write_text("{}")
+    (folder / "dangling").symlink_to(tmp_path / "nowhere")
+    (folder / "zero").symlink_to("/dev/zero")
+    os.mkfifo(folder / "fifo")
+    with open(folder / "sparse.bin", "wb") as handle:
+        handle.truncate(2**40)  # a TiB, apparently
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text("x")
+    (folder / "deep").mkdir()
+    deep_tree(folder / "deep", 1500)
+    try:
+        started = time.monotonic()
+        first = tree_hash(folder)
+        assert time.monotonic() - started < 5
+        assert tree_hash(folder) == first
+        (folder / "zero").unlink()
+        (folder / "zero").symlink_to("/dev/null")
+        assert tree_hash(folder) != first  # a link is hashed by its target
+        changed = tree_hash(folder)
+        (folder / "nb.ipynb").write_text('{"cells": []}')
+        assert tree_hash(folder) != changed
+    finally:
+        remove_tree(folder / "deep")
+
+
+def test_a_tree_reached_through_a_link_is_hashed_by_its_content(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "reference.py").write_text("A = 1\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    first = tree_hash(tmp_path / "linked")
+    assert first == tree_hash(tmp_path / "real")
+    (tmp_path / "real" / "reference.py").write_text("A = 2\n")
+    assert tree_hash(tmp_path / "linked") != first

@@ -6,8 +6,11 @@ A case is a module next to this one with
 * ``ATTACK``: the attack in one line;
 * ``build(solved, release, ctx)``: the submission. It returns a notebook, raw
   ``bytes`` for a file that is not one, ``None`` for no notebook at all, or a
-  pair ``(one of those, {file name: bytes | str | Symlink})`` to place extra
-  files in the submission folder;
+  pair ``(one of those, {name: content})`` to place extra entries in the
+  submission folder. A name is a ``str`` or, for a name that is not UTF-8,
+  ``bytes``; a content is ``bytes``, ``str`` or anything with a
+  ``make(path)`` method (:class:`Symlink`, :class:`SparseFile`,
+  :class:`Fifo`, :class:`DeepTree`, or a case's own);
 * ``EXPECT``: a dict with
 
   - ``scores``: ``{grade_id: points}`` for all twelve items (see :func:`earned`);
@@ -16,16 +19,22 @@ A case is a module next to this one with
   - ``present`` / ``absent`` (optional): text that must / must not appear in
     the outputs of the student's own (non-check) cells in the autograded
     notebook: proof that the attack ran, and that what it aimed at did not
-    happen;
-  - ``feedback`` (optional): also generate and scan the feedback HTML (such
-    cases are named ``read_*``);
-  - ``feedback_absent`` (optional, with ``feedback``): text that must not
-    appear anywhere in the feedback HTML;
+    happen (an item of ``present`` may be a tuple: one of its texts);
+  - ``nowhere`` (optional): text that must appear in no file of the student's
+    autograded folder, nor of the feedback (build such text at run time, so
+    that the notebook's source does not hold it);
+  - ``feedback`` (optional): the feedback HTML must exist (it is generated,
+    and scanned for secrets, for every student; such cases are named ``read_*``);
+  - ``feedback_absent`` (optional): text that must not appear anywhere in the
+    feedback HTML;
   - ``no_files`` (optional): file names that must not be copied into the
     autograded folder or the feedback;
   - ``max_notebook_bytes`` (optional): a cap on the autograded notebook;
   - ``missing`` (optional): no notebook was submitted, so no submission
-    exists and the student's total is 0.
+    exists and the student's total is 0;
+  - ``refused`` (optional): a text the grader's log must show for this
+    student, whom both graders refuse to grade (the rest of the class is
+    graded); no submission exists and the total is 0.
 
 ``ctx`` (:class:`Context`) tells a case where the course lives, the port and
 abstract socket the test listens on, and so on.
@@ -33,6 +42,7 @@ abstract socket the test listens on, and so on.
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +60,50 @@ GROUPS = {"ex1": EX1_IDS, "ex1_known": EX1_KNOWN_IDS, "ex2": EX2_IDS, "all": tup
 
 @dataclass(frozen=True)
 class Symlink:
-    """An extra file of the submission that is a symbolic link to ``target``."""
+    """An extra entry of the submission that is a symbolic link to ``target``."""
 
     target: str
+
+    def make(self, path):
+        os.symlink(self.target, path)
+
+
+@dataclass(frozen=True)
+class SparseFile:
+    """A file of ``size`` bytes, apparently: only its length, nothing on disk."""
+
+    size: int
+
+    def make(self, path):
+        with open(path, "wb") as handle:
+            handle.truncate(self.size)
+
+
+@dataclass(frozen=True)
+class Fifo:
+    """A named pipe, which blocks whoever opens it to read."""
+
+    def make(self, path):
+        os.mkfifo(path)
+
+
+@dataclass(frozen=True)
+class DeepTree:
+    """A folder nested ``depth`` levels deep (deeper than a path can name)."""
+
+    depth: int
+
+    def make(self, path):
+        os.mkdir(path)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            for _ in range(self.depth):
+                os.mkdir("d", dir_fd=fd)
+                inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+        finally:
+            os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -154,5 +205,6 @@ def probe(path):
 
 
 __all__ = ["EX1_CELL", "EX1_IDS", "EX1_KNOWN", "EX1_KNOWN_IDS", "EX2_CELL", "EX2_IDS",
-           "Context", "PERFECT", "POINTS", "PROBE", "Symlink", "ZERO", "cell", "earned",
-           "ex1_only", "grade_id", "index_of", "perfect_except", "with_cell", "with_source"]
+           "Context", "DeepTree", "Fifo", "PERFECT", "POINTS", "PROBE", "SparseFile", "Symlink",
+           "ZERO", "cell", "earned", "ex1_only", "grade_id", "index_of", "perfect_except",
+           "with_cell", "with_source"]

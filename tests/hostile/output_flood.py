@@ -5,8 +5,11 @@ to the kernel process's file descriptor 1 and 100 MB to descriptor 2. The
 first bloats the notebook; the others went to the grader's own log (and once
 that log is a file larger than the kernel's file-size limit, every later
 kernel died at start-up: one submission broke the rest of the class).
-Must score: 0 on every item (unsolved release), with the output cut; the
-autograded notebook stays small and the grader's log never sees the flood.
+Must score: 0 on every item (unsolved release), with the output cut (what
+arrives past 2 MB is dropped; a message past the client's size limit, as
+ipykernel sends a fast print loop's text in one, is refused unread and its
+cell skipped on a fresh run); the autograded notebook stays small and the
+grader's log never sees the flood.
 """
 from _kit import ZERO, with_cell
 
@@ -29,4 +32,5 @@ def build(solved, release, ctx):
     return with_cell(release, CODE, after="setup")
 
 
-EXPECT = {"scores": ZERO, "present": ["output cut"], "max_notebook_bytes": 4 * 2**20}
+EXPECT = {"scores": ZERO, "present": [("output cut", "did not arrive in full")],
+          "max_notebook_bytes": 4 * 2**20}

@@ -5,6 +5,7 @@ import json
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.pipeline import full_run
+from autograder.pipeline.guarded_execute import GuardedExecute
 
 SPEC = {"ex2": {"features": [[0.5]], "targets": [1.0], "full_epochs": 900},
         "ex2_cases": [{"hidden": "inputs drawn at grading time"}]}
@@ -30,12 +31,20 @@ def test_the_cell_before_it_carries_the_public_inputs_only():
 
 
 def test_the_harvest_is_told_why_the_training_cell_did_not_run():
+    """In the words the skipped cell itself gets, turned to speak of the training cell."""
     assert full_run.harvest_spec(SPEC, None) is SPEC
-    told = full_run.harvest_spec(SPEC, "this cell did not finish in time (it was skipped on "
-                                       "a fresh run)")
+    notes = {name: note.format(cell="Cell 3", seconds=40)
+             for name, (note, _) in GuardedExecute.SKIP_NOTES.items()}
+    told = full_run.harvest_spec(SPEC, notes["CellTimeoutError"])
     assert told["ex2"]["full_run_skipped"] == ("the cell that trains the network did not finish "
-                                               "in time (it was skipped on a fresh run)")
-    late = full_run.harvest_spec(SPEC, "not run: the submission used up its time")
+                                               "within 40 s, so the grader ran your notebook "
+                                               "again without it")
+    for note in notes.values():
+        assert full_run.harvest_spec(SPEC, note)["ex2"]["full_run_skipped"].startswith(
+            "the cell that trains the network ") and "this cell" not in note[1:].lower()
+    late = full_run.harvest_spec(SPEC, "Not run: your notebook used up the 600 s the grader "
+                                       "allows for it.")
     assert late["ex2"]["full_run_skipped"] == ("the cell that trains the network was not run: "
-                                               "the submission used up its time")
+                                               "your notebook used up the 600 s the grader "
+                                               "allows for it")
     assert "full_run_skipped" not in SPEC["ex2"]

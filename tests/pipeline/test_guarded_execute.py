@@ -52,3 +52,28 @@ def test_example_2_is_judged_on_the_graders_own_training_made_only_once(release_
     graded, execution = grade_notebook(nb, plan=plan, public_dir=RELEASE_DIR)
     assert execution.values().complete and not execution.events, execution.events
     assert graded.passed, [r.summary() for r in graded.items if not r.passed]
+
+
+# -- text a kernel cannot encode -------------------------------------------------------------
+SURROGATES = '''
+print("PRINTED \\ud800 TEXT")
+raise ValueError("RAISED \\udc80 HERE")
+'''
+
+
+def test_a_lone_surrogate_in_output_or_an_error_still_arrives():
+    """ipykernel encodes its messages as UTF-8 and raised on a lone surrogate: the error
+    never arrived ("showtraceback was disabled"). The kernel sends it escaped instead,
+    and the grader's channels replace the surrogate by U+FFFD."""
+    from tests.pipeline.test_output_gate import needs_bwrap, run
+
+    if needs_bwrap.args[0]:
+        pytest.skip(needs_bwrap.kwargs["reason"])
+    nb, _ = run(SURROGATES, 'print("AFTER")')
+    first = nb.cells[0].outputs
+    assert [out.get("text") for out in first if out.output_type == "stream"] == [
+        "PRINTED \ufffd TEXT\n"]
+    errors = [out for out in first if out.output_type == "error"]
+    assert [(out.ename, out.evalue) for out in errors] == [("ValueError", "RAISED \ufffd HERE")]
+    assert nb.cells[1].outputs[0]["text"] == "AFTER\n"
+    nbformat.writes(nb).encode("utf-8")

@@ -1,29 +1,33 @@
-"""The hostile corpus (``tests/hostile/``), graded by plain ``nbgrader autograde``.
+"""The hostile corpus (``tests/hostile/``), graded by ``nbgrader autograde`` and by
+``backprop grade``.
 
 One temporary course, one ``nbgrader generate_assignment``, one student per
 case plus ``control_perfect`` (the solved notebook) and an unrelated
 ``bystander`` folder, then ONE ``nbgrader autograde backprop`` for the whole
-class with the course's own ``nbgrader_config.py`` (and short time limits
-appended). Each case is then checked on its own (``test_case[...]``): the
-scores it must get, every grade filled in automatically, the message it must
-show, what its attack printed or must not have printed; and the class as a
-whole: nbgrader succeeded for everyone, the control student has 26, nobody
+class with the course's own ``nbgrader_config.py`` (short time limits and a
+fixed hidden seed appended), and ``nbgrader generate_feedback`` for everyone.
+Each case is then checked on its own (``test_case[...]``): the scores it must
+get, every grade filled in automatically, the message it must show, what its
+attack printed or must not have printed; and the class as a whole: nbgrader
+succeeded for everyone it did not refuse, the control student has 26, nobody
 else's files or the gradebook's cells changed, no secret reached any
 autograded notebook or feedback, no connection reached the test's listeners,
-no sandbox process outlived the run and the grader's log stayed small.
+no sandbox process, folder or CPU group outlived the run, the grader's log
+stayed small, and the grader's peak memory and the size of ``autograded/``
+plus ``feedback/`` (both printed) stayed bounded. Last, ``backprop grade
+--workers 2 --force`` grades the same class again: every score must equal
+the sequential run's, within the same bound on memory.
 
 The course's secrets carry canaries: a comment in ``solutions/reference.py``,
 a comment in the source notebook's solution, a student id in the gradebook
 (besides the gradebook's "SQLite format 3" header). Run a few cases only with
-``-k``, e.g. ``pytest tests/test_hostile.py -k "os_exit or network"``: the
-class is then just those cases and the control.
+``-k``, e.g. ``pytest tests/pipeline/test_hostile.py -k "os_exit or network"``:
+the class is then just those cases and the control.
 """
 from __future__ import annotations
 
 import copy
-import hashlib
 import importlib.util
-import json
 import os
 import re
 import secrets
@@ -31,9 +35,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -41,12 +44,18 @@ import pytest
 
 from autograder.core.course import ASSIGNMENT, ITEMS, NOTEBOOK, TOTAL_POINTS
 from autograder.demo import samples
+from autograder.safe_trees import remove_tree
+from autograder.sandbox import cpu_share
 from autograder.sandbox.probe import describe_sandbox, sandbox_available
-from autograder.workspace.folder import (
-    find_course_root,
-    make_course,
-    nbgrader,
-    tool_env,
+from autograder.workspace.folder import find_course_root, make_course, nbgrader, tool_env
+from tests.pipeline.hostile_helpers import (
+    Listener,
+    PeakMemory,
+    file_digests,
+    folder_bytes,
+    sandbox_processes,
+    secrets_in,
+    write_submission,
 )
 from tests.support import HOSTILE_DIR
 
@@ -58,55 +67,32 @@ CASES = sorted(path.stem for path in HOSTILE.glob("*.py") if not path.name.start
 CONTROL = "control_perfect"
 BYSTANDER = "bystander"
 SANDBOX_ROOT = re.compile(r"work folder (/\S+)/work")
+HIDDEN_SEED = 20261102
+#: The bounds the issue sets on grading the whole corpus.
+MAX_GRADER_RSS = 2**30
+MAX_OUTPUT_BYTES = 50 * 10**6
 
-#: Appended to the course's nbgrader_config.py: short limits, sandbox required.
-TEST_CONFIG = """
+#: Appended to the course's nbgrader_config.py: short limits, sandbox required, and one
+#: hidden seed, so that the sequential and the parallel run call the functions alike.
+TEST_CONFIG = f"""
 
-# -- tests/test_hostile.py: shorter limits so that the whole corpus grades quickly --
+# -- tests/pipeline/test_hostile.py: shorter limits so that the corpus grades quickly --
 # (training takes about 5 s on an idle machine; 30 s leaves room for a loaded one)
 c.GuardedExecute.timeout = 30
 c.GuardedExecute.submission_timeout = 90
 c.GuardedExecute.harvest_timeout = 20
 c.SandboxedKernelManager.require_sandbox = True
+c.BackpropGrader.hidden_seed = {HIDDEN_SEED}
 c.Application.log_format = "%(asctime)s [%(name)s | %(levelname)s] %(message)s"
 c.Application.log_datefmt = "%H:%M:%S"
 """
+
 
 def load_case(name: str):
     spec = importlib.util.spec_from_file_location(f"hostile_{name}", HOSTILE / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-# -- listeners the network case aims at ------------------------------------------------
-class Listener:
-    """Accepts (and records) connections on a socket until stopped."""
-
-    def __init__(self, family, address):
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        self.sock.bind(address)
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.address = self.sock.getsockname()
-        self.connections = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                conn, peer = self.sock.accept()
-            except (socket.timeout, OSError):
-                continue
-            self.connections.append(peer)
-            conn.close()
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -129,21 +115,11 @@ class Run:
     cells_after: list
     connections: list
     leftovers: list
+    sandbox_roots: set
+    memory: PeakMemory    # the grader's
+    output_bytes: int     # autograded/ plus feedback/
     feedback_rc: int = 0
-
-
-def file_digests(root: Path) -> dict:
-    """{relative path: sha256 or 'link -> target'} of everything below root."""
-    out = {}
-    for dirpath, _, filenames in os.walk(root):
-        for name in filenames:
-            path = Path(dirpath) / name
-            rel = str(path.relative_to(root))
-            if path.is_symlink():
-                out[rel] = "link -> " + os.readlink(path)
-            else:
-                out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
+    students: list = field(default_factory=list)
 
 
 def gradebook_cells(db: Path) -> list:
@@ -179,39 +155,6 @@ def read_gradebook(db_url: str, students) -> tuple[dict, set, float]:
     return grades, roster, max_score
 
 
-def sandbox_processes(roots) -> list:
-    """Live processes of this run's sandboxes (their command lines name the sandbox
-    folder; forked children inherit it). Other graders on the machine are ignored."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                cmdline = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        if any(root in cmdline for root in roots):
-            found.append(f"{pid}: {cmdline[:160]}")
-    return found
-
-
-def write_submission(folder: Path, built) -> None:
-    notebook, extra = built if isinstance(built, tuple) else (built, {})
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{NOTEBOOK}.ipynb"
-    if isinstance(notebook, (bytes, bytearray)):
-        target.write_bytes(bytes(notebook))
-    elif notebook is not None:
-        nbformat.write(notebook, str(target))
-    for name, content in extra.items():
-        path = folder / name
-        if isinstance(content, _kit.Symlink):
-            os.symlink(content.target, path)
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def selected_cases(request) -> list:
     """The cases whose test_case items this session runs (all if none are selected)."""
     chosen = set()
@@ -233,16 +176,54 @@ def inject_source_canary(course: Path, canary: str) -> None:
     nbformat.write(nb, str(path))
 
 
+def watched(command, *, cwd, env, log_path, timeout) -> tuple[int, float, PeakMemory]:
+    """Run a grader with its output in a file (as an instructor would redirect it);
+    ``(exit code, seconds, its memory)``."""
+    started = time.monotonic()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        memory = PeakMemory(process.pid)
+        try:
+            returncode = process.wait(timeout=timeout)
+        finally:
+            memory.stop()
+    return returncode, time.monotonic() - started, memory
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+def _build_class(course, cases, modules, ctx_args, solved_nb, release_nb) -> None:
+    submitted = course / "submitted"
+    for name in cases:
+        ctx = _kit.Context(course=course, student=name, **ctx_args)
+        built = modules[name].build(copy.deepcopy(solved_nb), copy.deepcopy(release_nb), ctx)
+        write_submission(submitted / name / ASSIGNMENT, built, f"{NOTEBOOK}.ipynb")
+    write_submission(submitted / CONTROL / ASSIGNMENT, copy.deepcopy(solved_nb),
+                     f"{NOTEBOOK}.ipynb")
+    other = submitted / BYSTANDER / "ps0"
+    other.mkdir(parents=True)
+    (other / "answer.txt").write_text("an unrelated student's work\n")
+    nbformat.write(copy.deepcopy(release_nb), str(other / "answer.ipynb"))
+
+
 @pytest.fixture(scope="module")
-def run(request, tmp_path_factory) -> Run:
+def run(request, tmp_path_factory):
     if not sandbox_available():
         pytest.skip(f"the corpus needs the bubblewrap sandbox: {describe_sandbox()}")
     cases = selected_cases(request)
     modules = {name: load_case(name) for name in cases}
     token = secrets.token_hex(6)
     course = make_course(tmp_path_factory.mktemp("hostile") / "course")
-    template = find_course_root()
+    try:
+        yield _grade_sequentially(course, cases, modules, token)
+    finally:
+        remove_tree(course)  # a case's folder is nested too deep for pytest's own clean-up
 
+
+def _grade_sequentially(course, cases, modules, token) -> Run:
     # Secrets with canaries. The solved base comes from the canary-free source.
     source_nb = nbformat.read(str(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"), 4)
     reference = course / "solutions" / "reference.py"
@@ -271,45 +252,27 @@ def run(request, tmp_path_factory) -> Run:
     abstract = f"hostile-test-{token}"
     unix = Listener(socket.AF_UNIX, "\0" + abstract)
     try:
-        submitted = course / "submitted"
-        for name in cases:
-            ctx = _kit.Context(course=course, student=name, port=tcp.address[1],
-                               abstract_socket=abstract, repo=template)
-            built = modules[name].build(copy.deepcopy(solved_nb), copy.deepcopy(release_nb), ctx)
-            write_submission(submitted / name / ASSIGNMENT, built)
-        write_submission(submitted / CONTROL / ASSIGNMENT, copy.deepcopy(solved_nb))
-        other = submitted / BYSTANDER / "ps0"
-        other.mkdir(parents=True)
-        (other / "answer.txt").write_text("an unrelated student's work\n")
-        nbformat.write(copy.deepcopy(release_nb), str(other / "answer.ipynb"))
-
-        files_before = file_digests(submitted)
+        _build_class(course, cases, modules, dict(port=tcp.address[1], abstract_socket=abstract,
+                                                  repo=find_course_root()),
+                     solved_nb, release_nb)
+        files_before = file_digests(course / "submitted")
         cells_before = gradebook_cells(course / "gradebook.db")
         with open(course / "nbgrader_config.py", "a") as config:
             config.write(TEST_CONFIG)
-
         env = tool_env()
         env.pop("BACKPROP_DB_URL", None)
         log_path = course.parent / "autograde.log"
-        started = time.monotonic()
-        with open(log_path, "wb") as log:  # a file, as an instructor would redirect it
-            result = subprocess.run(
-                [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
-                cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=1800)
-        seconds = time.monotonic() - started
+        returncode, seconds, memory = watched(
+            [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
+            cwd=course, env=env, log_path=log_path, timeout=2400)
         time.sleep(1)  # let the listeners see late connections
     finally:
         tcp.stop()
         unix.stop()
 
-    feedback = [name for name in cases if modules[name].EXPECT.get("feedback")]
-    assert all(name.startswith("read_") for name in feedback), "feedback cases are read_*"
-    feedback_rc = 0
-    if feedback:
-        feedback_rc = nbgrader(["generate_feedback", ASSIGNMENT, "--force",
-                                "--CourseDirectory.student_id=read_*"],
-                               course=course, check=False, env={"BACKPROP_DB_URL": ""}).returncode
-
+    feedback_rc = nbgrader(["generate_feedback", ASSIGNMENT, "--force"], course=course,
+                           check=False, env={"BACKPROP_DB_URL": ""}).returncode
+    output_bytes = folder_bytes(course / "autograded") + folder_bytes(course / "feedback")
     log_bytes = log_path.stat().st_size
     with open(log_path, "rb") as handle:
         log_text = handle.read(8 * 2**20).decode("utf-8", "replace")
@@ -319,15 +282,18 @@ def run(request, tmp_path_factory) -> Run:
     while sandbox_processes(roots) and time.monotonic() < deadline:
         time.sleep(0.5)
     print(f"\n[test_hostile] nbgrader autograde graded {len(students)} students in "
-          f"{seconds:.0f} s (exit {result.returncode}); log {log_bytes} bytes at {log_path}")
+          f"{seconds:.0f} s (exit {returncode}); log {log_bytes} bytes at {log_path}; "
+          f"grader peak memory {mib(memory.main)}; autograded/ plus "
+          f"feedback/ {output_bytes / 10**6:.1f} MB")
     return Run(course=course, cases=cases, modules=modules, secrets=secret_texts,
-               returncode=result.returncode, log=log_text, log_bytes=log_bytes,
+               returncode=returncode, log=log_text, log_bytes=log_bytes,
                seconds=seconds, grades=grades, roster=roster, max_score=max_score,
-               files_before=files_before, files_after=file_digests(submitted),
+               files_before=files_before, files_after=file_digests(course / "submitted"),
                cells_before=cells_before, cells_after=gradebook_cells(course / "gradebook.db"),
                connections=tcp.connections + unix.connections,
                leftovers=sandbox_processes(roots) + ([] if roots else ["no sandbox in the log"]),
-               feedback_rc=feedback_rc)
+               sandbox_roots=roots, memory=memory, output_bytes=output_bytes,
+               feedback_rc=feedback_rc, students=students)
 
 
 # -- reading the graded notebook ----------------------------------------------------------
@@ -335,7 +301,13 @@ def graded_dir(run: Run, student: str) -> Path:
     return run.course / "autograded" / student / ASSIGNMENT
 
 
+def feedback_dir(run: Run, student: str) -> Path:
+    return run.course / "feedback" / student / ASSIGNMENT
+
+
 def output_text(output) -> str:
+    import json
+
     parts = [output.get("text", "")]
     for value in (output.get("data") or {}).values():
         parts.append(value if isinstance(value, str) else json.dumps(value))
@@ -353,17 +325,9 @@ def outputs(nb, grade_cells: bool) -> str:
     return "\n".join(texts)
 
 
-def secrets_in(root: Path, secret_texts) -> list:
-    found = []
-    for dirpath, _, filenames in os.walk(root):
-        for name in filenames:
-            path = Path(dirpath) / name
-            if path.is_symlink():
-                found.append(f"{path} is a symbolic link")
-                continue
-            data = path.read_bytes()
-            found += [f"{text!r} in {path}" for text in secret_texts if text.encode() in data]
-    return found
+def not_graded(module) -> bool:
+    """A case without any submission in the gradebook: no notebook, or refused."""
+    return bool(module.EXPECT.get("missing") or module.EXPECT.get("refused"))
 
 
 # -- one test per case ------------------------------------------------------------------------
@@ -379,12 +343,15 @@ def test_case(run, case):
     assert set(expected) == {item.grade_id for item in ITEMS}
     folder = graded_dir(run, case)
 
-    if expect.get("missing"):
+    if not_graded(module):
         assert case in run.roster
-        assert run.grades[case] is None, "a submission without a notebook was graded"
+        assert run.grades[case] is None, "a submission that is not one was graded"
         assert not (folder / f"{NOTEBOOK}.ipynb").exists()
-        assert f"submitted/{case}/{ASSIGNMENT}/*.ipynb" in run.log
         assert sum(expected.values()) == 0
+        if expect.get("missing"):
+            assert f"submitted/{case}/{ASSIGNMENT}/*.ipynb" in run.log
+        else:
+            assert expect["refused"] in run.log, f"{case}: the refusal is not in the log"
         return
 
     grades = run.grades[case]
@@ -405,31 +372,40 @@ def test_case(run, case):
         assert expect["message"].lower() in feedback_text, f"{case}: message missing"
     student_out = outputs(nb, grade_cells=False)
     for text in expect.get("present", []):
-        assert text in student_out, f"{case}: the attack did not run ({text!r} not printed)"
+        options = text if isinstance(text, tuple) else (text,)
+        assert any(option in student_out for option in options), \
+            f"{case}: the attack did not run ({text!r} not printed)"
     for text in expect.get("absent", []):
         assert text not in student_out, f"{case}: {text!r} appeared"
+    if expect.get("nowhere"):
+        for place in (folder, feedback_dir(run, case)):
+            assert not secrets_in(place, expect["nowhere"]), f"{case}: found in {place}"
     if "max_notebook_bytes" in expect:
         assert nb_path.stat().st_size <= expect["max_notebook_bytes"]
     for name in expect.get("no_files", []):
-        assert not (folder / name).exists(), f"{case}: {name} was copied for grading"
-        assert not (run.course / "feedback" / case / ASSIGNMENT / name).exists()
+        assert not os.path.lexists(folder / name), f"{case}: {name} was copied for grading"
+        assert not os.path.lexists(feedback_dir(run, case) / name)
     assert not secrets_in(folder, run.secrets)
-    if expect.get("feedback"):
-        html = run.course / "feedback" / case / ASSIGNMENT / f"{NOTEBOOK}.html"
-        assert html.is_file(), f"{case}: no feedback was generated"
-        assert not secrets_in(html.parent, run.secrets)
-        page = html.read_text(encoding="utf-8", errors="replace")
-        for text in expect.get("feedback_absent", []):
-            assert text not in page, f"{case}: {text!r} is in the feedback page"
+    html = feedback_dir(run, case) / f"{NOTEBOOK}.html"
+    assert html.is_file(), f"{case}: no feedback was generated"
+    assert not secrets_in(html.parent, run.secrets)
+    page = html.read_text(encoding="utf-8", errors="replace")
+    for text in expect.get("feedback_absent", []):
+        assert text not in page, f"{case}: {text!r} is in the feedback page"
 
 
 # -- the class as a whole --------------------------------------------------------------------
 @pytest.mark.slow
 def test_every_submission_graded(run):
-    assert run.returncode == 0, "nbgrader autograde reported a failed submission:\n" + "\n".join(
+    """Everyone is graded but the students nbgrader refuses, and only they fail."""
+    refused = {name for name, module in run.modules.items() if module.EXPECT.get("refused")}
+    failed = set(re.findall(r"There was an error processing assignment '[^']*' for student "
+                            r"'([^']*)'", run.log))
+    assert failed == refused, "nbgrader autograde failed a submission:\n" + "\n".join(
         line for line in run.log.splitlines() if "ERROR" in line)
+    assert run.returncode == (1 if refused else 0)
     for student in run.cases + [CONTROL]:
-        if run.modules.get(student) and run.modules[student].EXPECT.get("missing"):
+        if student in run.modules and not_graded(run.modules[student]):
             continue
         assert (graded_dir(run, student) / f"{NOTEBOOK}.ipynb").is_file(), student
         grades = run.grades[student]
@@ -458,8 +434,7 @@ def test_gradebook_cells_untouched(run):
 @pytest.mark.slow
 def test_no_secret_anywhere(run):
     leaks = secrets_in(run.course / "autograded", run.secrets)
-    if (run.course / "feedback").exists():
-        leaks += secrets_in(run.course / "feedback", run.secrets)
+    leaks += secrets_in(run.course / "feedback", run.secrets)
     assert not leaks
 
 
@@ -474,8 +449,13 @@ def test_no_connection_reached_the_listeners(run):
 
 
 @pytest.mark.slow
-def test_no_sandbox_process_left(run):
+def test_no_sandbox_process_folder_or_group_left(run):
     assert run.leftovers == []
+    assert [root for root in run.sandbox_roots if os.path.lexists(root)] == []
+    hierarchy = cpu_share.usable_hierarchy()
+    if hierarchy is not None:
+        groups = {os.path.join(hierarchy[1], os.path.basename(r)) for r in run.sandbox_roots}
+        assert [group for group in groups if os.path.exists(group)] == []
 
 
 @pytest.mark.slow
@@ -483,3 +463,53 @@ def test_grader_log_stays_small(run):
     assert run.log_bytes < 4 * 2**20, f"the grader's log has {run.log_bytes} bytes"
     for marker in ("FDFLOOD", "FLOODLINE", "SHADOW-", "INTERRUPT-SWALLOWED"):
         assert marker not in run.log
+
+
+@pytest.mark.slow
+def test_grader_memory_and_output_stay_bounded(run):
+    """The grader process's peak memory, and what grading writes for the whole class."""
+    peak = run.memory.main
+    assert peak > 0, "the grader's memory was never sampled"
+    print(f"\n[test_hostile] sequential grader peak memory {mib(peak)} (VmHWM); autograded/ "
+          f"plus feedback/ {run.output_bytes / 10**6:.1f} MB for {len(run.students)} students")
+    assert peak < MAX_GRADER_RSS, f"the grader peaked at {mib(peak)}"
+    assert run.memory.total < MAX_GRADER_RSS
+    assert run.output_bytes < MAX_OUTPUT_BYTES
+
+
+# -- the same class, graded in parallel (last: it regrades the class in place) ------------
+@pytest.fixture(scope="module")
+def parallel(run):
+    log_path = run.course.parent / "grade.log"  # kept, with autograde.log, for a look
+    env = tool_env()
+    env.pop("BACKPROP_DB_URL", None)
+    returncode, seconds, memory = watched(
+        [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--workers", "2",
+         "--force", "--course", str(run.course)],
+        cwd=run.course, env=env, log_path=log_path, timeout=2400)
+    grades, _, _ = read_gradebook(f"sqlite:///{run.course / 'gradebook.db'}", run.students)
+    each = ", ".join(mib(peak) for pid, peak in sorted(memory.processes.items())
+                     if pid != memory.pid)
+    print(f"\n[test_hostile] backprop grade --workers 2 graded {len(run.students)} students in "
+          f"{seconds:.0f} s (exit {returncode}); peak memory: coordinator {mib(memory.main)} "
+          f"(VmHWM), its worker processes {each} (largest VmRSS seen), all of them at once "
+          f"{mib(memory.total)} (largest total Pss)")
+    return {"returncode": returncode, "grades": grades, "memory": memory,
+            "log": log_path.read_text(encoding="utf-8", errors="replace")}
+
+
+@pytest.mark.slow
+def test_parallel_grades_equal_the_sequential_ones(run, parallel):
+    refused = {name for name, module in run.modules.items() if module.EXPECT.get("refused")}
+    assert parallel["returncode"] == (1 if refused else 0), parallel["log"][-3000:]
+    for student in refused:
+        assert f"  {student}: " in parallel["log"], f"{student} is not listed as failed"
+
+    def scores(grades):
+        return {student: None if rows is None else {gid: row["auto"] for gid, row in rows.items()}
+                for student, rows in grades.items()}
+
+    assert scores(parallel["grades"]) == scores(run.grades)
+    memory = parallel["memory"]
+    assert memory.main < MAX_GRADER_RSS and memory.total < MAX_GRADER_RSS
+    assert max(memory.processes.values()) < MAX_GRADER_RSS

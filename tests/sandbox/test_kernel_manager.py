@@ -20,6 +20,7 @@ import pytest
 from nbclient import NotebookClient
 from traitlets.config import Config
 
+from autograder.constants import PACKAGE_DIR
 from autograder.sandbox import commands, probe
 from autograder.sandbox.kernel_manager import SandboxedKernelManager
 from autograder.sandbox.probe import SandboxUnavailableError
@@ -125,6 +126,7 @@ def hostile(course):
                listing=sorted(os.listdir(".")), uid=os.getuid(), gid=os.getgid(),
                env=dict(os.environ), has_numpy_py=os.path.exists("numpy.py"),
                autograder=attempt(lambda: __import__("autograder")),
+               oracle=attempt(lambda: __import__("autograder.core.oracle")),
                debugpy=attempt(lambda: __import__("debugpy")),
                history=get_ipython().history_manager.enabled,  # noqa: F821
                mpl_dir=plt.matplotlib.get_cachedir(),
@@ -247,7 +249,9 @@ def test_imports_and_public_files(hostile, course):
     assert str(course["sub"]) not in r["numpy_file"] and not r["has_numpy_py"]
     assert r["cwd"] == commands.SANDBOX_HOME
     assert r["listing"] == ["binary.csv", "data_prep.py", "exchange", "plot.png"]
-    assert r["autograder"].startswith("ERR:")  # neither the grader's nor the student's
+    # the course package's student side (not the student's autograder.py), and no oracle
+    assert r["autograder"] == f"OK:<module 'autograder' from '{PACKAGE_DIR}/__init__.py'>"
+    assert r["oracle"] == "ERR:ModuleNotFoundError:"
 
 
 def test_kernel_starts_lean(hostile):

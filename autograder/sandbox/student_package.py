@@ -1,0 +1,48 @@
+"""The course package as a grading kernel sees it: the notebook's import, nothing more.
+
+The installed ``autograder`` package holds the finite-difference oracle
+(``core.oracle``), which computes every graded answer for any input: a
+``backprop_step`` that called it would pass the grader's hidden networks
+without any backpropagation. A kernel that the grader runs needs one thing
+of the package: ``from autograder.student import selfcheck`` in the
+notebook's setup cell, whose checks stand aside while grading
+(``BACKPROP_GRADING=1``) before they would import anything else.
+
+:func:`build_student_package` copies just those modules into a folder of the
+sandbox, which bubblewrap then binds read-only *over* the package's own path
+(wherever it is installed, inside the Python environment or not), so the
+kernel finds no oracle, no checks, no compiled ``__pycache__`` and no
+grader code, by import or by path. The student's own environment keeps the
+whole package, and the notebook's full self-check with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from ..constants import PACKAGE_DIR
+
+#: The package's files a grading kernel gets: what ``autograder.student.selfcheck``
+#: imports at module level. Nothing here computes an answer.
+KERNEL_MODULES = ("__init__.py", "constants.py", "student/__init__.py", "student/selfcheck.py",
+                  "student/notebook_calls.py", "student/trainings.py")
+
+
+def build_student_package(dest, package_dir=PACKAGE_DIR, modules=KERNEL_MODULES) -> str:
+    """Copy ``modules`` of ``package_dir`` into the new folder ``dest``; return its path.
+
+    Folders are made 0755 and files 0644 whatever the umask, so that the
+    kernel's own uid can read them."""
+    dest = os.fspath(dest)
+    os.mkdir(dest, 0o755)
+    os.chmod(dest, 0o755)
+    for module in modules:
+        target = os.path.join(dest, *module.split("/"))
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            os.makedirs(folder, 0o755)
+            os.chmod(folder, 0o755)
+        shutil.copyfile(os.path.join(package_dir, *module.split("/")), target)
+        os.chmod(target, 0o644)
+    return dest
