@@ -120,13 +120,20 @@ def report(graded: GradedSubmission) -> str:
 
 def run_check(notebook, *, timeout=300, as_json=False) -> int:
     """``backprop check``: exit 0 when every item passes, 1 when one fails, 2 for a usage
-    or file error (an unreadable notebook is reported item by item, as the grader
-    would, and exits 2)."""
+    or file error (an unreadable notebook is one line on stderr, or, with ``--json``,
+    every item at 0 with the reason, as the grader would score it)."""
     try:
         notes = save_notes(Path(notebook))
         graded, unreadable = check_notebook(notebook, timeout=timeout)
     except CheckError as exc:
         print(f"backprop check: {exc}", file=sys.stderr)
+        return 2
+    if unreadable:
+        # one line: the grader would score every item 0 for the same reason (--json lists them)
+        if as_json:
+            print(json.dumps({**graded.to_json(), "notes": notes}, indent=1))
+        print(f"backprop check: {notebook} could not be read: {unreadable}; the grader would "
+              f"score all {len(graded.items)} items 0", file=sys.stderr)
         return 2
     if as_json:
         print(json.dumps({**graded.to_json(), "notes": notes}, indent=1))
@@ -134,7 +141,4 @@ def run_check(notebook, *, timeout=300, as_json=False) -> int:
         for note in notes:
             print(f"Note: {note}\n")
         print(report(graded))
-    if unreadable:
-        print(f"backprop check: {notebook} could not be read: {unreadable}", file=sys.stderr)
-        return 2
     return 0 if graded.passed else 1

@@ -1,5 +1,6 @@
 """``backprop check``: from a copy of the release folder alone, with exit codes."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -45,8 +46,6 @@ def test_a_mistake_is_named(student_folder, release_nb, source_nb):
                    str(student_folder / "backprop.ipynb"))
     result = _backprop("check", "backprop.ipynb", "--json", cwd=student_folder)
     assert result.returncode == 1
-    import json
-
     graded = json.loads(result.stdout)
     assert "ex2.updates.drop:inv_n" in {r["diagnosis"] for r in graded["items"]}
     # the one name, as backprop check prints it
@@ -59,8 +58,13 @@ def test_usage_and_file_errors_exit_2(student_folder, tmp_path):
     (student_folder / "broken.ipynb").write_text("{ not json")
     broken = _backprop("check", "broken.ipynb", cwd=student_folder)
     assert broken.returncode == 2 and "could not be read: it is not valid JSON" in broken.stderr
-    # every item is reported as the grader reports it: 0, with the reason
-    assert broken.stdout.count("Your notebook could not be read: it is not valid JSON") == 12
+    # one line says why, and what the grader would do; --json lists every item at 0
+    assert broken.stdout == "" and broken.stderr.count("\n") == 1
+    assert "the grader would score all 12 items 0" in broken.stderr
+    listed = _backprop("check", "broken.ipynb", "--json", cwd=student_folder)
+    items = json.loads(listed.stdout)["items"]
+    assert listed.returncode == 2 and len(items) == 12
+    assert all(item["score"] == 0 and "not valid JSON" in item["message"] for item in items)
     assert _backprop("check", cwd=student_folder).returncode == 2
 
 

@@ -54,6 +54,7 @@ NOTEBOOK_CANNOT_TELL = {
     "fake_verdict_display": "it displays forged verdicts",
     "fake_verdict_print": "it prints forged verdicts",
     "input_transformer": "it rewrites the check cells before they run",
+    "lone_surrogate": "Jupyter cannot send its cells to a kernel: they are not valid UTF-8",
     "monkeypatch_autograder": "it replaces the self-check's functions",
     "monkeypatch_builtins": "it patches the builtins the self-check uses",
     "monkeypatch_numpy": "it patches the numpy the self-check uses",
