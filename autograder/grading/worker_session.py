@@ -28,6 +28,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..constants import PACKAGE_DIR
+from ..sandbox.leftovers import sweep
 from .kernel_usage import KernelUsage, measuring
 from .warm_kernels import WarmKernels, with_warm_kernels
 
@@ -124,8 +125,9 @@ class WorkerSession:
         # submission ("... not in session"): harmless, and once per student here.
         warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader.api")
         self.kit, self.token = kit, kit.token
-        self.root = Path(tempfile.mkdtemp(prefix="backprop-worker-", dir=_scratch_dir()))
         self.log = logging.getLogger("backprop.worker")
+        sweep(log=self.log)  # sandboxes left on this machine by a grader that died
+        self.root = Path(tempfile.mkdtemp(prefix="backprop-worker-", dir=_scratch_dir()))
         self.assignment = kit.assignment
         self.release_dir = self.root / "release" / kit.assignment
         _write_files(kit.release, self.release_dir)
