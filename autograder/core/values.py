@@ -9,8 +9,12 @@ class Unavailable:
 
     ``reason`` is written for the student: "`backprop_step` raised
     ZeroDivisionError: ...", "the name `losses` is not defined", and so on.
-    ``not_attempted`` marks the untouched placeholder (``None``).
+    ``not_attempted`` marks the untouched placeholder (``None``). ``shapes``
+    are those of a NumPy broadcasting error the student's code raised where its
+    message is not shown (on the grader's hidden inputs): the mistake finder
+    reads them, the student never sees them.
     """
 
     reason: str
     not_attempted: bool = False
+    shapes: tuple | None = None

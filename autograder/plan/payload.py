@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from ..constants import MAX_DIMS, MAX_VALUE_SIZE, PAYLOAD_FILE
+from ..core.diagnosis.evaluation import raised_shapes
 from ..core.text import safe_text
 from ..core.values import Unavailable
 from ..safe_files import FileRefused, read_regular_file
@@ -103,7 +104,8 @@ def decode_entry(entry, hidden: bool = False):
     message = entry.get("message")
     message = safe_text(message[:300]) if isinstance(message, str) else "could not be read"
     if hidden and kind in ("error", "invalid", "failed"):
-        return Unavailable(hidden_reason(kind, message))
+        shapes = raised_shapes(message) if kind == "error" else None
+        return Unavailable(hidden_reason(kind, message), shapes=shapes)
     if kind == "none":
         return None
     if kind == "undefined":

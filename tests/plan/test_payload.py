@@ -65,7 +65,11 @@ def test_what_the_student_says_on_hidden_inputs_is_not_passed_on():
         assert not any(text in reason for text in ("1234", "5678", "0.42", "Leak", "12345"))
     assert reasons[0].startswith("raised ValueError (its message is not shown")
     assert reasons[1].startswith("raised an exception (")
-    assert "could not be broadcast" in reasons[2]  # the diagnosis still names x_not_column
+    assert "could not be broadcast" in reasons[2]
+    # the shapes are kept aside for the mistake finder (it names x_not_column by them),
+    # never in what is shown
+    assert payload.values("ex1_case2", ["error"]).shapes == ((1234,), (5678,))
+    assert payload.values("ex1_case0", ["error"]).shapes is None
     assert reasons[3] == "returned something else instead of 3 values"
     honest = {"kind": "invalid", "message": "returned 5 values instead of 6 values"}
     assert harvest.decode_entry(honest, hidden=True).reason == honest["message"]

@@ -27,6 +27,12 @@ def raised_shapes(message: str):
                         else () for match in _SHAPE.finditer(tail)))
 
 
+def unavailable_shapes(value) -> tuple | None:
+    """The broadcasting shapes of a failed call (an ``Unavailable``): kept aside when its
+    message is not shown, else read from the message."""
+    return value.shapes if value.shapes is not None else raised_shapes(value.reason)
+
+
 class Broadcast(Exception):
     """NumPy would raise here: the per-record shapes in its message, sorted.
 

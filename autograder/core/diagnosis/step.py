@@ -25,8 +25,15 @@ from ..course import EX1_INPUTS, EX1_QUANTITIES
 from ..values import Unavailable
 from . import texts
 from .edits import step_edits
+from .evaluation import (
+    Broadcast,
+    TooLarge,
+    evaluate,
+    network,
+    step_values,
+    unavailable_shapes,
+)
 from .families import Family, Mistake, group
-from .evaluation import Broadcast, TooLarge, evaluate, network, raised_shapes, step_values
 from .model import FORMULAS
 
 UPSTREAM = {
@@ -122,7 +129,7 @@ class StepEvidence:
         if isinstance(student, Unavailable):
             # A NumPy error the edit predicts is consistent with it but proves nothing alone;
             # an edit that raises another error where the student's code raised is ruled out.
-            shapes = raised_shapes(student.reason)
+            shapes = unavailable_shapes(student)
             raises = [p for p in predictions if isinstance(p, Broadcast)]
             if shapes is None or any(shapes in p.alternatives for p in raises):
                 return NEUTRAL

@@ -14,8 +14,8 @@ import numpy as np
 from .. import compare as cmp
 from ..values import Unavailable
 from . import texts
+from .evaluation import unavailable_shapes
 from .families import Mistake
-from .evaluation import raised_shapes
 from .simulate import run
 from .training import candidates, families
 
@@ -67,7 +67,7 @@ def training_mistake(observations, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATO
         positive = np.zeros(count, dtype=bool) if positive is None else positive
         raising = np.array([r is not None for r in predictions.raised])
         if isinstance(got, Unavailable):
-            shapes = raised_shapes(got.reason)
+            shapes = unavailable_shapes(got)
             if shapes is not None:
                 fits = np.array([r is not None and shapes in r for r in predictions.raised])
                 alive &= fits
