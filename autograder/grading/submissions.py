@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..pipeline.submission_folder import link_below
 from ..safe_files import FileRefused, read_regular_file
+from ..safe_trees import ignored
 from . import state as grade_state
 from .tasks import Task
 
@@ -34,7 +35,7 @@ def _entries(folder: str, prefix: str, depth: int, out: list) -> None:
     with os.scandir(folder) as found:
         entries = sorted(found, key=lambda e: e.name)
     for entry in entries:
-        if grade_state._ignored(entry.name):
+        if ignored(entry.name, grade_state.HASH_IGNORE):
             continue
         info = entry.stat(follow_symlinks=False)
         rel = prefix + entry.name

@@ -93,3 +93,30 @@ def test_deleted_check_cells_score_0_as_in_the_grader(student_folder, release_nb
 def test_an_unsaved_looking_notebook_gets_a_note(student_folder):
     result = _backprop("check", "backprop.ipynb", cwd=student_folder)
     assert "Note: backprop.ipynb on disk has never been run" in result.stdout
+
+
+def test_timeout_bounds_the_whole_check(student_folder, release_nb, source_nb):
+    """A `train_nn` that never returns: the check ends in about --timeout seconds, and the
+    Example 2 items say that the training did not finish, in the student's terms."""
+    import time
+
+    from autograder.grading.check import time_limits
+
+    limits = time_limits(40)
+    assert limits["submission_timeout"] + limits["harvest_timeout"] + 10 + 2 <= 40
+    assert 2 * limits["timeout"] <= limits["submission_timeout"]
+    solved = samples.solved(release_nb, source_nb)
+    cell = next(c for c in solved.cells if samples.grade_id(c) == samples.EX2_CELL)
+    cell.source = ("def train_nn(features, targets, epochs, learnrate, n_hidden=2, seed=21):\n"
+                   "    while True:\n        pass\n")
+    nbformat.write(solved, str(student_folder / "backprop.ipynb"))
+    start = time.monotonic()
+    result = _backprop("check", "backprop.ipynb", "--timeout", "40", "--json",
+                       cwd=student_folder)
+    elapsed = time.monotonic() - start
+    items = {item["grade_id"]: item for item in json.loads(result.stdout)["items"]}
+    assert result.returncode == 1
+    assert elapsed < 100, f"a check with --timeout 40 took {elapsed:.0f} s"
+    assert all(items[g]["score"] == items[g]["max_score"] for g in items if g.startswith("ex1"))
+    assert items["ex2_first_epoch"]["score"] == 0
+    assert "did not finish" in items["ex2_first_epoch"]["message"]
