@@ -23,6 +23,7 @@ from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
 from ..pipeline.gradebook_index import ensure_indexes
+from ..pipeline.submission_copy import SubmissionRefused, check_timestamp
 from ..plan.cache import PlanCache
 from ..plan.course_data import load_course_data
 from ..plan.plan import inputs_only_plan
@@ -199,6 +200,11 @@ class Run:
                     self._hash(student)
                 except (OSError, ValueError) as exc:  # an odd file: this student only
                     results.fail(student, f"its folder could not be read: {describe_error(exc)}")
+                    continue
+                try:  # refused as nbgrader autograde with the course's config refuses it
+                    check_timestamp(self.submitted[student])
+                except SubmissionRefused as exc:
+                    results.fail(student, str(exc))
                     continue
                 task = read_task(student, self.submitted[student], **reading)
                 task.prestart = len(pending) >= pool.capacity

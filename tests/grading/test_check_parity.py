@@ -53,7 +53,16 @@ NOTEBOOK_CANNOT_TELL = {
     "delete_check_cells": "a deleted check cell prints nothing",
     "fake_verdict_display": "it displays forged verdicts",
     "fake_verdict_print": "it prints forged verdicts",
+    "fabricated_full_run": "its check cells judge the weights and losses it made up, which "
+                           "only the grader's own call of train_nn shows to be forged",
+    "huge_integer": "it forges the grader's result file, which the check cells never read",
     "input_transformer": "it rewrites the check cells before they run",
+    "made_up_losses": "its check cells judge the losses it made up, which only the grader's "
+                      "own call of train_nn shows to be forged",
+    "made_up_losses_real_weights": "its check cells judge the losses it made up, which only "
+                                   "the grader's own call of train_nn shows to be forged",
+    "search_test_split_globals": "it replaces the training's results in the globals after "
+                                 "the locked training cell",
     "lone_surrogate": "Jupyter cannot send its cells to a kernel: they are not valid UTF-8",
     "monkeypatch_autograder": "it replaces the self-check's functions",
     "monkeypatch_builtins": "it patches the builtins the self-check uses",
@@ -189,11 +198,9 @@ def corpus(tmp_path_factory, release_nb, source_nb):
                               seed=SEED).harvest_spec()
 
     def both(name):
-        folder = base / "students" / name
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        # cp keeps links, FIFOs and folders of any depth as they are (copytree recurses)
-        subprocess.run(["cp", "-a", str(course / "submitted" / name / ASSIGNMENT), str(folder)],
-                       check=True, timeout=120)
+        # the submitted folder itself, graded already: no copy could keep every case's
+        # entries as they are (a folder nested past the longest path, a FIFO, a sparse file)
+        folder = course / "submitted" / name / ASSIGNMENT
         if name in NO_NOTEBOOK:
             return name, {}, {}
         own = {} if name in NOTEBOOK_CANNOT_TELL else _own_cells(folder, public)
