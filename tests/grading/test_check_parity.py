@@ -140,6 +140,8 @@ def _own_cells(folder: Path, public: Path) -> dict:
     config = Config()
     config.SandboxedKernelManager.public_dir = str(public)
     config.SandboxedKernelManager.extra_ro_paths = [str(PACKAGE_DIR)]
+    # a student's own kernel has the whole package (the grader's sees only its student side)
+    config.SandboxedKernelManager.package_dir = ""
     executor = StudentRun(config=config, harvest_spec=HARVEST_SPEC, **time_limits(200))
     executed, _ = executor.preprocess(notebook, {"metadata": {"path": str(public)}})
     scores = {}
