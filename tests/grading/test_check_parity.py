@@ -1,11 +1,15 @@
 """`backprop check`, the notebook's own check cells and the grader give the same score.
 
-One temporary course, one ``nbgrader autograde`` over the sample class and the
-hostile corpus (``tests/hostile/``), then, for every submission:
+The grader's scores come from two places. The sample class is graded here, by
+one ``nbgrader autograde`` on a temporary course. The hostile corpus
+(``tests/hostile/``) is graded by ``tests/pipeline/test_hostile.py``, which
+asserts that the grader gives each case exactly its ``EXPECT["scores"]``; this
+test takes those scores rather than grade the corpus a second time. Then, for
+every submission:
 
-* ``backprop check --json`` on a copy of the submission folder;
-* the submitted notebook run as the student runs it (the check cells active,
-  nothing restored), in the sandbox, with its check cells' outputs read back;
+* ``backprop check --json`` runs on a copy of the submission folder;
+* the submitted notebook runs as the student runs it (the check cells active,
+  nothing restored), in the sandbox, and its check cells' outputs are read back;
 
 and the three are compared item by item. The notebook's own check cells run
 in the student's process, so a submission that attacks them, or that changes
@@ -50,6 +54,14 @@ c.GuardedExecute.harvest_timeout = 20
 #: Submissions whose own check cells cannot agree with the grader, and why.
 NOTEBOOK_CANNOT_TELL = {
     "custom_exception_handler": "it replaces the notebook's error display",
+    "exception_message_leak": "its last cell redefines the functions after the check cells "
+                              "ran the real ones",
+    "oracle_by_path": "a student's own kernel has the whole package, oracle included; only a "
+                      "grading kernel is given the student side alone",
+    "oracle_import": "a student's own kernel has the whole package, oracle included; only a "
+                     "grading kernel is given the student side alone",
+    "oracle_via_selfcheck": "a student's own kernel has the whole package, oracle included; "
+                            "only a grading kernel is given the student side alone",
     "delete_check_cells": "a deleted check cell prints nothing",
     "fake_verdict_display": "it displays forged verdicts",
     "fake_verdict_print": "it prints forged verdicts",
@@ -76,11 +88,12 @@ NOTEBOOK_CANNOT_TELL = {
     "unreadable_too_large": "Jupyter opens a file the grader refuses as too large",
     "symlink_notebook": "Jupyter follows the link the grader refuses",
 }
-#: Submissions with no notebook to run: the grader has nothing, the check says so.
-NO_NOTEBOOK = {"missing_notebook"}
-#: Submissions the grader refuses before it grades them, for a file that only nbgrader's
-#: exchange writes (a student's own folder has none for the check to judge).
-GRADER_REFUSES = {"odd_file_timestamp_fifo": "its timestamp.txt is not a regular file"}
+#: Cases with no notebook to run (``EXPECT["missing"]``): the grader has nothing, the
+#: check says so.
+NO_NOTEBOOK = set()
+#: Cases the grader refuses before it grades them (``EXPECT["refused"]``), for a file that
+#: only nbgrader's exchange writes (a student's own folder has none for the check to judge).
+GRADER_REFUSES = set()
 RESULT = re.compile(r"^\[(?:PASS|PART|FAIL)\] (\w+): ([\d.]+)/([\d.]+)", re.MULTILINE)
 
 
@@ -185,17 +198,26 @@ def corpus(tmp_path_factory, release_nb, source_nb):
     solved = samples.solved(release_nb, source_nb)
     built = {sample.name: samples.build(sample, release_nb, source_nb)
              for sample in samples.SAMPLES}
-    for name, case in _hostile_cases().items():
-        import _kit
-
-        ctx = _kit.Context(course=course, student=name, port=9, abstract_socket="parity",
-                           repo=Path(__file__).resolve().parents[2])
-        built[name] = case.build(solved, release_nb, ctx)
     for name, submission in built.items():
         _write(course / "submitted" / name / ASSIGNMENT, submission)
     run = nbgrader(["autograde", ASSIGNMENT], course=course, check=False)
-    assert run.returncode in (0, 1), run.stdout[-3000:]
+    assert run.returncode == 0, run.stdout[-3000:]
     grader = read_grades(course)
+    assert set(grader) == set(built), sorted(grader)
+
+    cases = _hostile_cases()
+    import _kit  # on the path once the cases are loaded
+
+    for name, case in cases.items():
+        ctx = _kit.Context(course=course, student=name, port=9, abstract_socket="parity",
+                           repo=Path(__file__).resolve().parents[2])
+        _write(base / "hostile" / name, case.build(solved, release_nb, ctx))
+        if case.EXPECT.get("missing"):
+            NO_NOTEBOOK.add(name)
+        elif case.EXPECT.get("refused"):
+            GRADER_REFUSES.add(name)
+        else:  # what tests/pipeline/test_hostile.py proves the grader gives it
+            grader[name] = {gid: float(score) for gid, score in case.EXPECT["scores"].items()}
 
     public = course / "release" / ASSIGNMENT
     StudentRun = _student_run_class()
@@ -207,15 +229,17 @@ def corpus(tmp_path_factory, release_nb, source_nb):
         folder.parent.mkdir(parents=True, exist_ok=True)
         # cp keeps links, FIFOs and sparse files as they are; it stops only below a folder
         # nested past the longest path, which no check reads (so its status is not checked)
-        subprocess.run(["cp", "-a", str(course / "submitted" / name / ASSIGNMENT), str(folder)],
-                       capture_output=True, timeout=300)
+        source = base / "hostile" / name if name in cases \
+            else course / "submitted" / name / ASSIGNMENT
+        subprocess.run(["cp", "-a", str(source), str(folder)], capture_output=True, timeout=300)
         if name in NO_NOTEBOOK:
             return name, {}, {}
         own = {} if name in NOTEBOOK_CANNOT_TELL else _own_cells(folder, public)
         return name, _check(folder), own
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = {name: (check, own) for name, check, own in pool.map(both, sorted(built))}
+        done = pool.map(both, sorted([*built, *cases]))
+        runs = {name: (check, own) for name, check, own in done}
     yield grader, runs, course
     remove_tree(base)  # some cases nest folders too deep for pytest's own clean-up
 
