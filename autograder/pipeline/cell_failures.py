@@ -6,7 +6,9 @@ the first cell of an example that failed (it raised, timed out, crashed the
 kernel or was skipped), reports it once, with the line of the student's cell
 it failed at, in the first item that could not be judged because of it, and
 tells every later such item of the same example which cell stopped it and
-how, in a few words, pointing back to that first report.
+how, in a few words, pointing back to that first report. Such an item keeps a hint
+only when the mistake finder named the slip that made the cell fail: any other
+hint speaks of a value that was never computed.
 
 Cells are named as a student sees them: by what a cell of the assignment does
 ("the cell that defines `backprop_step`"), or by its position counted from 1
@@ -205,3 +207,7 @@ def explain(items, nb, failures=None) -> None:
         else:
             item.message = _root_sentence(nb, root, failures)
             reported.add(root.index)
+        if not item.diagnosis:
+            # the item's own hint speaks of a value its code never computed; only a named
+            # slip (the finder's, which explains the failure) still applies
+            item.hint = ""

@@ -67,3 +67,16 @@ def test_items_that_were_judged_are_left_alone():
     explain([item], nb)
     assert item.message == "`error` is off."
     assert nbformat.validate(nb) is None
+
+
+def test_an_item_that_was_not_run_keeps_only_a_hint_that_names_the_slip():
+    nb = _notebook(_cell("ex1_run", 4, [NAME_ERROR]), _cell("ex1_delta_w_i_h", grade=True),
+                   _cell("ex1_other_inputs", grade=True))
+    named = ItemResult("ex1_delta_w_i_h", 0, 2, Status.ERROR, "`delta_w_i_h` failed.",
+                       "It is the outer product.", "ex1.delta_w_i_h.no_column")
+    generic = ItemResult("ex1_other_inputs", 0, 3, Status.ERROR, "`backprop_step` raised.",
+                         "`backprop_step` is already wrong on the article's numbers.")
+    explain([named, generic], nb)
+    assert named.message.startswith("Not run because") and generic.message.endswith("above).")
+    assert named.hint == "It is the outer product."  # the finder explains the failure
+    assert generic.hint == ""  # no value was computed for it to be wrong
