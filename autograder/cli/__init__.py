@@ -39,6 +39,17 @@ exit codes:
 WIDTH = 88
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (seconds, workers)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _command(sub, name, *, help, description, exit_codes, example):
     """A sub-command's parser whose help shows its exit codes and an example."""
     epilog = "exit codes:\n" + "".join(f"  {code}  {meaning}\n" for code, meaning in exit_codes)
@@ -85,7 +96,7 @@ def add_check(sub) -> None:
                     (2, "usage or file error (no such notebook, unreadable, files missing)")],
         example=["backprop check backprop.ipynb", "backprop check backprop.ipynb --json"])
     check.add_argument("notebook", help="the notebook to check, e.g. backprop.ipynb")
-    check.add_argument("--timeout", type=int, default=300,
+    check.add_argument("--timeout", type=positive_int, default=300,
                        help="seconds for the whole run (default: 300)")
     check.add_argument("--json", action="store_true",
                        help="print the results as JSON (default: one line per item)")
@@ -116,7 +127,7 @@ def add_grade(sub) -> None:
     grade.add_argument("assignment", nargs="?", default=ASSIGNMENT,
                        help=f"the assignment to grade (default: {ASSIGNMENT})")
     grade.add_argument("--course", help="course folder (default: found from the current folder)")
-    grade.add_argument("--workers", type=int, help="parallel submissions (default: CPU count)")
+    grade.add_argument("--workers", type=positive_int, help="parallel submissions (default: CPU count)")
     grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tls://HOST:8786 "
                        "(default: local worker processes)")
     grade.add_argument("--tls-ca-file", help="with a tls:// scheduler: the CA certificate "

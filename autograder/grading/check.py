@@ -80,6 +80,8 @@ def check_notebook(path, *, timeout=300, seed=None) -> tuple[GradedSubmission, s
     # absolute, but not resolved: a notebook that is a symbolic link is refused, as the
     # grader refuses it
     path = Path(os.path.abspath(path))
+    if path.is_dir():
+        raise CheckError(f"{path} is a folder, not a notebook: give the path of the .ipynb file")
     if not path.is_file():
         raise CheckError(f"no such notebook: {path}")
     public = release_cells.COPY_DIR

@@ -102,6 +102,29 @@ def test_grade_and_check_keep_their_options():
     assert parser.parse_args(["check", "nb.ipynb"]).timeout == 300
 
 
+@pytest.mark.parametrize("argv", [["check", "nb.ipynb", "--timeout", "0"],
+                                  ["check", "nb.ipynb", "--timeout", "-5"],
+                                  ["check", "nb.ipynb", "--timeout", "ten"],
+                                  ["grade", "--workers", "0"]])
+def test_a_count_below_one_is_a_usage_error(argv, capsys):
+    from autograder.cli import build_parser
+
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(argv)
+    assert stopped.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("backprop ") and ("at least 1" in last or "whole number" in last)
+
+
+def test_checking_a_folder_says_it_is_a_folder(tmp_path, capsys):
+    from autograder.cli import main
+
+    (tmp_path / "work").mkdir()
+    assert main(["check", str(tmp_path / "work")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is a folder, not a notebook" in err[0], err
+
+
 # -- outside a course ------------------------------------------------------------------------
 @pytest.mark.parametrize("command", ["grade", "report"])
 def test_outside_a_course_a_command_says_so_in_one_line_and_writes_nothing(command, tmp_path):
