@@ -82,12 +82,14 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
         plan.ex2_initial, mistake=mistake, **training)
-    results["ex2_other_data"] = checks.ex2_other_data(
-        data_cases, article_ok=results["ex2_first_epoch"].status == Status.CORRECT,
-        mistake=mistake, **training)
     results["ex2_final_weights"] = checks.ex2_weights(
         "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
         plan.ex2_initial, mistake=mistake, **training)
+    # "right on the course data" only when the first epoch and the whole training are
+    results["ex2_other_data"] = checks.ex2_other_data(
+        data_cases, article_ok=all(results[grade_id].status == Status.CORRECT
+                                   for grade_id in ("ex2_first_epoch", "ex2_final_weights")),
+        mistake=mistake, **training)
     losses = final if isinstance(final, Unavailable) else final[2]
     if untrained:
         final = losses = checks.NEVER_TRAINED

@@ -35,22 +35,25 @@ def test_made_up_losses_do_not(data, runs):
     full, first = runs
     made_up = (full[0], full[1], np.linspace(0.3, 0.2, 25))
     problem = training_run.run_problem(made_up, first, *data, TOL)
-    assert problem.startswith("the last loss, 0.2, is not the training MSE")
+    assert problem.text.startswith("the last loss, 0.2, is not the training MSE")
+    assert problem.about_losses and problem.hint == training_run.LOSS_HINT
 
 
 def test_losses_taken_before_the_update_do_not(data, runs):
     full, first = runs
     before = (full[0], full[1], np.concatenate([[0.31], full[2][:-1]]))
-    assert "the last loss" in training_run.run_problem(before, first, *data, TOL)
+    assert "the last loss" in training_run.run_problem(before, first, *data, TOL).text
 
 
 def test_runs_that_disagree_do_not(data, runs):
     full, first = runs
     other_start = (first[0], first[1], first[2] * 1.01)
-    assert "after one epoch" in training_run.run_problem(full, other_start, *data, TOL)
+    assert "after one epoch" in training_run.run_problem(full, other_start, *data, TOL).text
     train = ReferenceExpectations(SOLUTIONS_DIR).train
     reseeded = tuple(train(*data, 1, 0.5, 2, 22))
-    assert "np.random.seed(seed)" in training_run.run_problem(full, reseeded, *data, TOL)
+    problem = training_run.run_problem(full, reseeded, *data, TOL)
+    assert "asked for one epoch" in problem.text and not problem.about_losses
+    assert "np.random.seed(seed)" in problem.hint and "`epochs`" in problem.hint
 
 
 def test_unusable_weights_are_left_to_the_other_checks(data, runs):
@@ -58,7 +61,8 @@ def test_unusable_weights_are_left_to_the_other_checks(data, runs):
     assert training_run.run_problem((full[0].T, full[1], full[2]), first, *data, TOL) is None
     assert training_run.run_problem(Unavailable("raised"), first, *data, TOL) is None
     unknown = (full[0], full[1], Unavailable("holds a number too large for a float"))
-    assert "not one number per epoch" in training_run.run_problem(unknown, first, *data, TOL)
+    assert "not one number per epoch" in training_run.run_problem(unknown, first, *data,
+                                                                  TOL).text
 
 
 def test_only_a_finite_curve_of_the_right_length_is_judged_by_the_relations():

@@ -215,6 +215,34 @@ def test_a_consistent_wrong_training_keeps_its_loss_and_accuracy_points(plan):
     assert "not credited" not in results["ex2_accuracy"].message
 
 
+def test_a_training_whose_epochs_change_each_step_is_told_to_look_at_epochs(plan):
+    """A slip no catalogue entry names, which makes every step depend on the number of
+    epochs (here each update divided by it too): the one-epoch run is right, the full
+    run is not, and the two do not agree. The messages say so without claiming that the
+    losses were made up, and the hint points at `epochs`; on other data, the hint does not
+    say that the function is right on the course data."""
+    train = ReferenceExpectations(SOLUTIONS_DIR).train
+    data, epochs = plan.data, len(plan.ex2_final[2])
+    slowed = train(data.features, data.targets, epochs, EX2_LEARNRATE / epochs, EX2_N_HIDDEN,
+                   EX2_SEED)
+    raw = correct_raw(plan)
+    raw.update({f"ex2_final.{n}": entry(v) for n, v in zip(WEIGHTS, slowed)})
+    for index, (_, expected, _, _) in enumerate(plan.ex2_cases):
+        raw.update({f"ex2_case{index}.{n}": entry(np.asarray(v) * 1.1)
+                    for n, v in zip(WEIGHTS, expected)})
+    results = by_id(verdicts.grade(Payload(raw), plan))
+    assert results["ex2_first_epoch"].passed and not results["ex2_final_weights"].passed
+    loss, accuracy = results["ex2_loss"], results["ex2_accuracy"]
+    assert loss.score == 0 and loss.message.startswith("The losses are not credited: the "
+                                                       "first loss of the full training")
+    assert "not the losses of the training" not in loss.message
+    assert loss.hint == accuracy.hint and "`epochs`" in loss.hint
+    assert accuracy.score == 0 and "not credited" in accuracy.message
+    assert "((" not in accuracy.message and "nothing shows" not in accuracy.message
+    other = results["ex2_other_data"]
+    assert not other.passed and "right on the course data" not in other.hint
+
+
 @pytest.mark.parametrize("key", ["ex2.loss.last_record_vs_all", "ex2.updates.swap:inv_n>inv_epochs"])
 def test_an_honest_slip_that_breaks_a_relation_is_judged_as_a_training(plan, key):
     """A slip in the loss, or one that depends on the number of epochs, gives results that

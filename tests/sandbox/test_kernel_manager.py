@@ -7,6 +7,7 @@ cover the rest. The command lines, uids and probe are tested without a kernel
 """
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import logging
@@ -14,6 +15,7 @@ import os
 import socket
 import sys
 import textwrap
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -30,6 +32,9 @@ IS_ROOT = os.geteuid() == 0
 needs_bwrap = pytest.mark.skipif(
     not HAVE_BWRAP, reason=f"bubblewrap sandbox unavailable here: {probe.describe_sandbox()}")
 SECRET = "TOP-SECRET-course-file-42"
+#: The folder that holds the environment running the tests: a checkout, when the venv
+#: was made inside one (as scripts/setup.sh makes it).
+CHECKOUT = Path(sys.prefix).parent
 
 PRELUDE = """\
 import json, os, socket, sys
@@ -114,6 +119,7 @@ def hostile(course):
     port = listener.getsockname()[1]
     os.environ["AUTOGRADER_TEST_GRADER_SECRET"] = SECRET  # must not reach the kernel
     secret, sub, croot = str(course["secret"]), str(course["sub"]), str(course["root"])
+    checkout = str(CHECKOUT)
     nb = make_nb(
         PRELUDE,
         """
@@ -133,7 +139,7 @@ def hostile(course):
                mpl_files=sorted(os.listdir(plt.matplotlib.get_cachedir())))
         """,
         f"""
-        SECRET, SUB, COURSE = {secret!r}, {sub!r}, {croot!r}
+        SECRET, SUB, COURSE, CHECKOUT = {secret!r}, {sub!r}, {croot!r}, {checkout!r}
         report(rel=attempt(lambda: open("../secret.txt").read()),
                rel_up=attempt(lambda: open("../../secret.txt").read()),
                absolute=attempt(lambda: open(SECRET).read()),
@@ -145,7 +151,7 @@ def hostile(course):
                ssh=attempt(lambda: os.listdir("/root/.ssh")),
                shadow=attempt(lambda: open("/etc/shadow").read()),
                root_listing=sorted(os.listdir("/root")),
-               work_main=attempt(lambda: sorted(os.listdir("/work/main"))))
+               checkout=attempt(lambda: sorted(os.listdir(CHECKOUT))))
         """,
         f"""
         def conn(addr):
@@ -290,8 +296,12 @@ def test_host_files_invisible(hostile):
         assert r[key].startswith("ERR:"), (key, r[key])
     assert SECRET not in json.dumps(r)
     assert r["root_listing"] == ([".pyenv"] if sys.base_prefix.startswith("/root/") else [])
-    if sys.prefix.startswith("/work/main/"):
-        assert r["work_main"] == "OK:['.venv']"  # only the venv, no source/ or solutions/
+    if (CHECKOUT / "pyproject.toml").exists():  # the venv sits in a checkout of the course
+        # only the venv and the student side of the package (an editable install's folder):
+        # no source/, solutions/, tests/ or course files
+        assert r["checkout"].startswith("OK:"), r["checkout"]
+        seen = set(ast.literal_eval(r["checkout"][3:]))
+        assert seen <= {Path(sys.prefix).name, "autograder"}, seen
 
 
 def test_no_network(hostile):

@@ -15,6 +15,8 @@ A run that breaks one scores 0 for its losses, and its accuracy counts only
 when its weights are the expected ones anyway.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import compare as cmp
@@ -27,8 +29,23 @@ LOSS_HINT = (
     "After each epoch's update, append to `losses` the mean squared error of the network's "
     "predictions over all training records, computed with the updated weights: the last "
     "loss is then the loss of the weights `train_nn` returns.")
-ACCURACY_HINT = ("The accuracy counts for weights that `train_nn`'s own training produced, "
-                 "which its losses show. " + LOSS_HINT)
+#: The first epoch of the full run is not the one-epoch run: an honest function does that
+#: when one epoch depends on the number of epochs, or on anything but ``seed`` for its start.
+EPOCH_HINT = (
+    "One epoch of `train_nn` must not depend on how many epochs it is asked for: `epochs` "
+    "only sets how many times the loop over the epochs runs, so look at that loop's count "
+    "and at every line that uses `epochs`. Its starting weights come from "
+    "`np.random.seed(seed)` alone, so two calls with the same arguments give the same "
+    "results.")
+
+
+@dataclass(frozen=True)
+class RunProblem:
+    """Why a run's results do not fit together (``text``, a clause) and what to look at."""
+
+    text: str
+    hint: str
+    about_losses: bool = True  # the losses do not belong to the weights returned
 
 
 def curve_of(losses):
@@ -51,10 +68,22 @@ def training_mse(features, targets, weights):
         return None
 
 
-def run_problem(final, first, features, targets, tol) -> str | None:
+def run_problem(final, first, features, targets, tol) -> RunProblem | None:
     """Why the full run ``final`` and the one-epoch run ``first`` (``(w1, w2,
     losses)`` triples, or :class:`Unavailable`) are not one training's results,
     or ``None`` when they are (or when the weights cannot be used at all)."""
+    text = _run_problem(final, first, features, targets, tol)
+    if text is None:
+        return None
+    if text.startswith(FIRST_EPOCH):
+        return RunProblem(text, EPOCH_HINT, about_losses=False)
+    return RunProblem(text, LOSS_HINT)
+
+
+FIRST_EPOCH = "the first loss of the full training"
+
+
+def _run_problem(final, first, features, targets, tol) -> str | None:
     if isinstance(final, Unavailable):
         return None
     mse = training_mse(features, targets, final[:2])
@@ -75,10 +104,8 @@ def run_problem(final, first, features, targets, tol) -> str | None:
         return (f"after one epoch, the loss `train_nn` returned, {first_curve[-1]:.6g}, is not "
                 f"the training MSE of the weights it returned, {first_mse:.6g}")
     if not cmp.compare(curve[0], first_curve[-1], **tol).ok:
-        return (f"the first loss of the full training, {curve[0]:.6g}, is not the loss after "
-                f"one epoch, {first_curve[-1]:.6g}, that `train_nn` returns when asked for one "
-                "epoch (for the same inputs it should give the same results: it draws its "
-                "starting weights after `np.random.seed(seed)`)")
+        return (f"{FIRST_EPOCH}, {curve[0]:.6g}, is not the loss that `train_nn` returns "
+                f"when asked for one epoch, {first_curve[-1]:.6g}")
     return None
 
 
@@ -89,16 +116,18 @@ def judges_losses(losses, size) -> bool:
     return curve is not None and curve.size == size and bool(np.all(np.isfinite(curve)))
 
 
-def losses_not_trained(problem: str) -> ItemResult:
+def losses_not_trained(problem: RunProblem) -> ItemResult:
     item = ITEMS_BY_ID["ex2_loss"]
-    return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                      f"These are not the losses of the training `train_nn` ran: {problem}.",
-                      LOSS_HINT)
+    if problem.about_losses:
+        message = f"These are not the losses of the training `train_nn` ran: {problem.text}."
+    else:
+        message = f"The losses are not credited: {problem.text}."
+    return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT, message, problem.hint)
 
 
-def accuracy_not_credited(accuracy: float, problem: str) -> ItemResult:
+def accuracy_not_credited(accuracy: float, problem: RunProblem) -> ItemResult:
     item = ITEMS_BY_ID["ex2_accuracy"]
     return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                      f"Test accuracy {accuracy:.3f} is not credited: nothing shows that "
-                      f"`train_nn`'s own training produced these weights ({problem}).",
-                      ACCURACY_HINT)
+                      f"Test accuracy {accuracy:.3f} is not credited: it counts for weights "
+                      f"that `train_nn`'s losses show its own training produced, and here "
+                      f"{problem.text}.", problem.hint)
