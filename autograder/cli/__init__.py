@@ -90,10 +90,11 @@ def add_check(sub) -> None:
         description="Run a student's notebook the way the grader does (in the sandbox where "
         "bubblewrap is available) and print one line per graded item, with the mistake it "
         "recognises and a hint. Expected values come from the article's known numbers and "
-        "finite differences, so no solutions are needed; data_prep.py and binary.csv must "
-        "sit next to the notebook.",
+        "finite differences, so no solutions are needed. Like the grader, it runs the "
+        "notebook with the course's own data_prep.py and binary.csv, whatever copies sit "
+        "next to it.",
         exit_codes=[(0, "every item passes"), (1, "some item fails"),
-                    (2, "usage or file error (no such notebook, unreadable, files missing)")],
+                    (2, "usage or file error (no such notebook, a folder, unreadable)")],
         example=["backprop check backprop.ipynb", "backprop check backprop.ipynb --json"])
     check.add_argument("notebook", help="the notebook to check, e.g. backprop.ipynb")
     check.add_argument("--timeout", type=positive_int, default=300,

@@ -62,6 +62,11 @@ WEIGHTS_UNTOUCHED = {
     "ex2_final_weights": "Not attempted: the weights after training are still the starting "
                          "weights.",
 }
+#: The one-epoch run left the weights where they started, the full training did not.
+FIRST_EPOCH_SKIPPED = ("After one epoch (`train_nn` called with `epochs=1`) the weights are "
+                       "still the starting weights, although the full training moves them.")
+FIRST_EPOCH_SKIPPED_HINT = ("The loop over the epochs must run `epochs` times: once when "
+                            "`epochs` is 1. Look at what it counts from and to.")
 WEIGHTS_CORRECT = {
     "ex2_first_epoch": "The weights after the first epoch are correct.",
     "ex2_final_weights": "The weights after training are correct.",

@@ -81,7 +81,8 @@ def grade(payload, plan, *, carry_forward=True) -> list[ItemResult]:
                                [case[1] for case in data_cases], training)
     results["ex2_first_epoch"] = checks.ex2_weights(
         "ex2_first_epoch", "after the first epoch", _pair(first), plan.ex2_first[:2],
-        plan.ex2_initial, mistake=mistake, **training)
+        plan.ex2_initial, mistake=mistake, **training,
+        trained_elsewhere=not untrained and not isinstance(final, Unavailable))
     results["ex2_final_weights"] = checks.ex2_weights(
         "ex2_final_weights", "after training", _pair(final), plan.ex2_final[:2],
         plan.ex2_initial, mistake=mistake, **training)

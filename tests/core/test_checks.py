@@ -116,6 +116,25 @@ def test_loss_check_gives_half_for_a_decreasing_curve():
     assert checks.ex2_loss(np.full(10, np.nan), expected).score == 0
 
 
+def test_a_loss_curve_of_the_wrong_length_is_counted_in_values():
+    expected = np.linspace(0.3, 0.25, 10)
+    short = checks.ex2_loss(expected[:9], expected)
+    assert short.score == 0 and short.message.endswith("(10 values), got 9 values.")
+    square = checks.ex2_loss(np.ones((2, 5)), expected)
+    assert "got an array of shape" in square.message
+
+
+def test_a_first_epoch_that_never_ran_is_not_called_untouched_when_training_moves():
+    start = (np.zeros((6, 2)), np.zeros(2))
+    want = (np.ones((6, 2)), np.ones(2))
+    untouched = checks.ex2_weights("ex2_first_epoch", "", start, want, start)
+    assert untouched.status == "not attempted"
+    skipped = checks.ex2_weights("ex2_first_epoch", "", start, want, start,
+                                 trained_elsewhere=True)
+    assert skipped.score == 0 and skipped.status == "incorrect"
+    assert "Not attempted" not in skipped.message and "`epochs`" in skipped.hint
+
+
 def test_accuracy_threshold():
     assert checks.ex2_accuracy(0.725).score == 2
     assert checks.ex2_accuracy(0.70).score == 2

@@ -243,6 +243,16 @@ def test_a_training_whose_epochs_change_each_step_is_told_to_look_at_epochs(plan
     assert not other.passed and "right on the course data" not in other.hint
 
 
+def test_a_loop_that_skips_the_first_epoch_is_wrong_not_untouched(plan):
+    """`for e in range(1, epochs)`: asked for one epoch, train_nn returns the starting
+    weights, while its full training moves them."""
+    raw = correct_raw(plan)
+    raw.update({f"ex2_first.{n}": entry(v) for n, v in zip(WEIGHTS[:2], plan.ex2_initial)})
+    first = by_id(verdicts.grade(Payload(raw), plan))["ex2_first_epoch"]
+    assert first.score == 0 and first.status == Status.INCORRECT, first
+    assert "still the starting weights, although the full training moves them" in first.message
+
+
 @pytest.mark.parametrize("key", ["ex2.loss.last_record_vs_all", "ex2.updates.swap:inv_n>inv_epochs"])
 def test_an_honest_slip_that_breaks_a_relation_is_judged_as_a_training(plan, key):
     """A slip in the loss, or one that depends on the number of epochs, gives results that

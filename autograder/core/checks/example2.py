@@ -29,7 +29,8 @@ TRAINING_HINT = messages.NO_TRAINING_CAUSE
 
 
 def ex2_weights(grade_id: str, when: str, got, expected, initial,
-                *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL, mistake=None) -> ItemResult:
+                *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL, mistake=None,
+                trained_elsewhere=False) -> ItemResult:
     """The trained weights ``(weights_input_hidden, weights_hidden_output)``.
 
     ``got`` is the pair the student produced, or an :class:`Unavailable`.
@@ -37,11 +38,16 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial,
     that never moves the weights. ``when`` is kept for callers; the messages
     are chosen by ``grade_id`` (:mod:`autograder.core.messages`). ``mistake`` is
     what the finder made of the student's training
-    (:func:`~autograder.core.diagnose.training_mistake`).
+    (:func:`~autograder.core.diagnose.training_mistake`). ``trained_elsewhere`` says
+    that another run of the same ``train_nn`` (the full training) moved the weights:
+    unchanged weights are then a loop that skips an epoch, not an untouched TODO.
     """
     item = ITEMS_BY_ID[grade_id]
     if isinstance(got, Unavailable):
         return unavailable(item, "train_nn", got)
+    if unchanged(got, initial) and trained_elsewhere:
+        return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
+                          messages.FIRST_EPOCH_SKIPPED, messages.FIRST_EPOCH_SKIPPED_HINT)
     if unchanged(got, initial):
         return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
                           messages.WEIGHTS_UNTOUCHED[grade_id],
@@ -81,10 +87,15 @@ def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL
     curve = cmp.as_array(losses)
     expected = np.asarray(expected, dtype=float)
     if curve is None or curve.ndim != 1 or curve.size != expected.size:
-        shape = "nothing numeric" if curve is None else cmp.shape_text(curve.shape)
+        if curve is None:
+            got = "nothing numeric"
+        elif curve.ndim == 1:
+            got = f"{curve.size} value" + ("" if curve.size == 1 else "s")
+        else:
+            got = f"an array of shape {cmp.shape_text(curve.shape)}"
         return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
                           f"`losses` should hold one loss per epoch ({expected.size} values), "
-                          f"got {shape}.")
+                          f"got {got}.")
     if curve.size > 1 and np.all(curve == curve[0]):
         return _never_trained(item, messages.NEVER_TRAINED["ex2_loss"])
     if not np.all(np.isfinite(curve)):

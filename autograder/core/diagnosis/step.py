@@ -156,10 +156,19 @@ class StepEvidence:
 
     # -- what the checks ask -----------------------------------------------------------
     def degenerate(self, index: int, name: str) -> bool:
+        """Whether ``name`` on network ``index`` can show nothing of a formula applied to
+        it: missing, of the wrong size, zero or not finite."""
         ns, values = self.networks[index]
         value, expected = values[name], np.asarray(ns[name])
         if not isinstance(value, np.ndarray) or value.size != expected.size:
             return True
+        return self.zero_or_not_finite(index, name)
+
+    def zero_or_not_finite(self, index: int, name: str) -> bool:
+        ns, values = self.networks[index]
+        value, expected = values[name], np.asarray(ns[name])
+        if not isinstance(value, np.ndarray) or value.size != expected.size:
+            return False
         with np.errstate(all="ignore"):
             return bool(not np.all(np.isfinite(value))
                         or np.any(np.abs(value.ravel()) <= DEGENERATE * np.abs(expected.ravel())))
@@ -192,7 +201,8 @@ class StepEvidence:
     def _find(self, quantity) -> Mistake | None:
         upstream = UPSTREAM.get(quantity)
         if upstream and self.reproduces(FORMULAS[quantity], quantity, own_only=True):
-            zero = any(self.degenerate(i, upstream) for i in range(len(self.networks))
+            # a wrong shape is wrong, not a value that hides the formula
+            zero = any(self.zero_or_not_finite(i, upstream) for i in range(len(self.networks))
                        if isinstance(self.networks[i][1][quantity], np.ndarray))
             return Mistake.unexplained(
                 f"Your `{quantity}` follows from your `{upstream}`, "
@@ -214,11 +224,13 @@ class StepEvidence:
         if isinstance(value, np.ndarray) and value.size == expected.size and value.size:
             with np.errstate(all="ignore"):
                 ratio = value.ravel() / expected.ravel()
+            # the article's network: the one the student sees, whichever check shows this
             if not np.any(value):
-                seen = f"Your `{quantity}` is zero. "
+                seen = f"On the article's network your `{quantity}` is zero. "
             elif np.all(np.isfinite(ratio)) and np.allclose(ratio, ratio[0], rtol=1e-6) \
                     and not np.isclose(ratio[0], 1.0):
-                seen = f"Your `{quantity}` is {ratio[0]:.3g} times the expected value. "
+                seen = (f"On the article's network your `{quantity}` is {ratio[0]:.3g} times "
+                        "the expected value. ")
         return seen + messages.NO_CAUSE[quantity]
 
     def wrong_somewhere(self, quantity, networks=None) -> bool:

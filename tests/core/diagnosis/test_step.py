@@ -97,11 +97,23 @@ def test_method_marks_need_an_upstream_value_that_is_not_degenerate():
     assert not half_zero.carried_forward("hidden_error_term")
 
 
+def test_an_upstream_value_of_the_wrong_shape_is_called_wrong_not_zero():
+    """`hidden_error` times the input weights (a matrix in place of a vector): what
+    follows from it is not blamed on a value that is zero or not finite."""
+    found = evidence(hidden_error=lambda ns: ns["output_error_term"] * ns["W1"])
+    hint = found.mistake("hidden_error_term").hint
+    assert "follows from your `hidden_error`" in hint and "correct `hidden_error` first" in hint
+    assert "zero" not in hint
+    assert not found.carried_forward("hidden_error_term")
+
+
 def test_nothing_fits_is_said_plainly_with_the_ratio_and_the_formula():
     found = evidence(hidden_error=lambda ns: 3.1 * ns["output_error_term"] * ns["W2"])
     mistake = found.mistake("hidden_error")
     assert mistake.name == ""
-    assert "3.1 times the expected value. No common mistake gives this value" in mistake.hint
+    assert mistake.hint.startswith("On the article's network your `hidden_error` is 3.1 "
+                                   "times the expected value. No common mistake gives this "
+                                   "value")
     assert "the hidden error of unit j is Wⱼ δᵒ" in mistake.hint
     noise = evidence(hidden_error=lambda ns: ns["output_error_term"] * ns["W2"]
                      + 1e-3 * np.arange(1, ns["W2"].size + 1))
@@ -180,7 +192,8 @@ def test_the_other_networks_say_plainly_what_the_article_says():
     article's network and wrong elsewhere, unexplained: nothing, the check's hint fits."""
     everywhere = evidence(hidden_error=lambda ns: 3.1 * ns["output_error_term"] * ns["W2"])
     assert everywhere.function_mistake() == everywhere.mistake("hidden_error")
-    assert everywhere.function_mistake().hint.startswith("Your `hidden_error` is 3.1 times")
+    assert everywhere.function_mistake().hint.startswith(
+        "On the article's network your `hidden_error` is 3.1 times")
     elsewhere = step.StepEvidence([(EX1_INPUTS, values(EX1_INPUTS))] + [
         (i, values(i, hidden_error=lambda ns: 3.1 * ns["output_error_term"] * ns["W2"]))
         for i in NETWORKS[1:]])
