@@ -89,6 +89,10 @@ class GuardedExecute(OutputGate, Execute):
     max_restarts = Integer(
         3, help="How often a crashed or hung kernel is restarted without the guilty cell."
     ).tag(config=True)
+    iopub_timeout = Integer(
+        15, help="Seconds to wait, after a cell's reply, for the rest of its output "
+        "(nbclient's default, 4 s, drops the tail of a long output on a loaded machine)."
+    ).tag(config=True)
     max_output_bytes = Integer(
         2 * 2**20, help="Output kept per run of a submission (printed, displayed, updated "
         "displays, errors); the rest is dropped."

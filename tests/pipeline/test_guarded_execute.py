@@ -77,3 +77,17 @@ def test_a_lone_surrogate_in_output_or_an_error_still_arrives():
     assert [(out.ename, out.evalue) for out in errors] == [("ValueError", "RAISED \ufffd HERE")]
     assert nb.cells[1].outputs[0]["text"] == "AFTER\n"
     nbformat.writes(nb).encode("utf-8")
+
+
+def test_the_tail_of_a_cells_output_is_waited_for_longer_than_nbclients_default():
+    """nbclient waits 4 s after a cell's reply for the rest of its IOPub messages and then
+    drops them: on a loaded grader a long output lost its tail (seen with the
+    malformed_kernel_messages case on two busy cores). The grader waits longer, and the
+    wait is the one nbclient's reply loop reads."""
+    from nbclient import NotebookClient
+
+    from autograder.pipeline.guarded_execute import GuardedExecute
+
+    nbclient_default = NotebookClient.class_traits()["iopub_timeout"].default_value
+    assert nbclient_default < GuardedExecute().iopub_timeout == 15
+    assert GuardedExecute.class_traits()["iopub_timeout"].metadata.get("config")
