@@ -128,7 +128,8 @@ def add_grade(sub) -> None:
     grade.add_argument("assignment", nargs="?", default=ASSIGNMENT,
                        help=f"the assignment to grade (default: {ASSIGNMENT})")
     grade.add_argument("--course", help="course folder (default: found from the current folder)")
-    grade.add_argument("--workers", type=positive_int, help="parallel submissions (default: CPU count)")
+    grade.add_argument("--workers", type=positive_int,
+                       help="parallel submissions (default: CPU count)")
     grade.add_argument("--scheduler", help="Dask scheduler address, e.g. tls://HOST:8786 "
                        "(default: local worker processes)")
     grade.add_argument("--tls-ca-file", help="with a tls:// scheduler: the CA certificate "

@@ -45,10 +45,10 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial,
     item = ITEMS_BY_ID[grade_id]
     if isinstance(got, Unavailable):
         return unavailable(item, "train_nn", got)
-    if unchanged(got, initial) and trained_elsewhere:
-        return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                          messages.FIRST_EPOCH_SKIPPED, messages.FIRST_EPOCH_SKIPPED_HINT)
     if unchanged(got, initial):
+        if trained_elsewhere:
+            return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
+                              messages.FIRST_EPOCH_SKIPPED, messages.FIRST_EPOCH_SKIPPED_HINT)
         return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
                           messages.WEIGHTS_UNTOUCHED[grade_id],
                           messages.START[item.grade_id])

@@ -72,18 +72,6 @@ def run_problem(final, first, features, targets, tol) -> RunProblem | None:
     """Why the full run ``final`` and the one-epoch run ``first`` (``(w1, w2,
     losses)`` triples, or :class:`Unavailable`) are not one training's results,
     or ``None`` when they are (or when the weights cannot be used at all)."""
-    text = _run_problem(final, first, features, targets, tol)
-    if text is None:
-        return None
-    if text.startswith(FIRST_EPOCH):
-        return RunProblem(text, EPOCH_HINT, about_losses=False)
-    return RunProblem(text, LOSS_HINT)
-
-
-FIRST_EPOCH = "the first loss of the full training"
-
-
-def _run_problem(final, first, features, targets, tol) -> str | None:
     if isinstance(final, Unavailable):
         return None
     mse = training_mse(features, targets, final[:2])
@@ -91,21 +79,24 @@ def _run_problem(final, first, features, targets, tol) -> str | None:
         return None
     curve = curve_of(final[2])
     if curve is None:
-        return "`losses` is not one number per epoch, so it cannot show how the weights came about"
+        return RunProblem("`losses` is not one number per epoch, so it cannot show how the "
+                          "weights came about", LOSS_HINT)
     if not cmp.compare(curve[-1], mse, **tol).ok:
-        return (f"the last loss, {curve[-1]:.6g}, is not the training MSE of the weights "
-                f"`train_nn` returned, {mse:.6g}")
+        return RunProblem(f"the last loss, {curve[-1]:.6g}, is not the training MSE of the "
+                          f"weights `train_nn` returned, {mse:.6g}", LOSS_HINT)
     if isinstance(first, Unavailable):
         return None
     first_curve, first_mse = curve_of(first[2]), training_mse(features, targets, first[:2])
     if first_curve is None or first_mse is None:
         return None
     if not cmp.compare(first_curve[-1], first_mse, **tol).ok:
-        return (f"after one epoch, the loss `train_nn` returned, {first_curve[-1]:.6g}, is not "
-                f"the training MSE of the weights it returned, {first_mse:.6g}")
+        return RunProblem(f"after one epoch, the loss `train_nn` returned, "
+                          f"{first_curve[-1]:.6g}, is not the training MSE of the weights it "
+                          f"returned, {first_mse:.6g}", LOSS_HINT)
     if not cmp.compare(curve[0], first_curve[-1], **tol).ok:
-        return (f"{FIRST_EPOCH}, {curve[0]:.6g}, is not the loss that `train_nn` returns "
-                f"when asked for one epoch, {first_curve[-1]:.6g}")
+        return RunProblem(f"the first loss of the full training, {curve[0]:.6g}, is not the "
+                          f"loss that `train_nn` returns when asked for one epoch, "
+                          f"{first_curve[-1]:.6g}", EPOCH_HINT, about_losses=False)
     return None
 
 
