@@ -201,8 +201,46 @@ def _report(args):
     return run_report(args.assignment, course=args.course, out_dir=args.out)
 
 
+# -- backprop translate ---------------------------------------------------------------------
+def add_translate(sub) -> None:
+    from ..workspace.edition import DEFAULT_LANG, EDITIONS
+
+    translate = _command(
+        sub, "translate", help="write a translated edition of the assignment's source",
+        description="Write source/EDITION/ (the notebook, data_prep.py, binary.csv) from the "
+        f"English source/{ASSIGNMENT}/ and the translation catalogue "
+        "autograder/locale/LANG/LC_MESSAGES/notebook.po: code cells, nbgrader metadata and "
+        "cell ids unchanged, Markdown cells translated. With --update-catalogue, merge the "
+        "English texts into the catalogue instead (new texts empty, changed ones fuzzy) "
+        "for the translator. Then generate the release with nbgrader generate_assignment.",
+        exit_codes=[(0, "the edition (or the catalogue) was written"),
+                    (2, "the source or the catalogue is missing, or a translation is "
+                        "missing, stale, fuzzy or empty")],
+        example=["backprop translate && nbgrader generate_assignment backprop_zh --force"])
+    translate.add_argument("--lang", default=DEFAULT_LANG, choices=sorted(EDITIONS),
+                           help=f"language of the edition (default: {DEFAULT_LANG})")
+    translate.add_argument("--course", help="course folder (default: found from the "
+                           "current folder)")
+    translate.add_argument("--update-catalogue", action="store_true",
+                           help="merge the English source into the catalogue; write no edition")
+    translate.set_defaults(run=_translate)
+
+
+def _translate(args):
+    from ..workspace import edition
+
+    if args.update_catalogue:
+        path = edition.update_catalogue(course=args.course, lang=args.lang)
+        print(f"updated {path}: translate its empty and fuzzy entries, then run: "
+              f"{edition.COMMAND}")
+        return 0
+    dest = edition.write_edition(course=args.course, lang=args.lang)
+    print(f"wrote {dest}; now run: nbgrader generate_assignment {dest.name} --force")
+    return 0
+
+
 #: Every sub-command, in the order ``backprop --help`` lists them.
-COMMANDS = (add_demo, add_check, add_grade, add_report)
+COMMANDS = (add_demo, add_check, add_grade, add_report, add_translate)
 
 
 def build_parser() -> argparse.ArgumentParser:
