@@ -7,9 +7,14 @@ import pytest
 
 from autograder.demo.samples import BEGIN, END
 from autograder.workspace.folder import make_course, nbgrader
-from tests.support import RELEASE_DIR, REPO
+from tests.support import RELEASE_DIR, REPO, SOURCE_DIR, ZH_RELEASE_DIR, ZH_SOURCE_DIR
 
-REGENERATE = "nbgrader generate_assignment backprop --force  (at the repository root)"
+#: Every assignment of the course: the English one and its generated Chinese edition.
+ASSIGNMENTS = {"backprop": (SOURCE_DIR, RELEASE_DIR), "backprop_zh": (ZH_SOURCE_DIR, ZH_RELEASE_DIR)}
+
+
+def regenerate(assignment):
+    return f"nbgrader generate_assignment {assignment} --force  (at the repository root)"
 
 
 def _normalise(nb):
@@ -21,23 +26,37 @@ def _normalise(nb):
 
 
 @pytest.fixture(scope="module")
-def regenerated(tmp_path_factory):
+def regenerated_course(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("course"))
-    nbgrader(["generate_assignment", "backprop", "--force"], course=course)
-    return course / "release" / "backprop"
+    for assignment in ASSIGNMENTS:
+        nbgrader(["generate_assignment", assignment, "--force"], course=course)
+    return course
 
 
-def test_release_is_in_sync_with_source(regenerated):
-    committed = sorted(p.name for p in RELEASE_DIR.iterdir())
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_release_is_in_sync_with_source(regenerated_course, assignment):
+    release_dir = ASSIGNMENTS[assignment][1]
+    regenerated = regenerated_course / "release" / assignment
+    committed = sorted(p.name for p in release_dir.iterdir())
     fresh = sorted(p.name for p in regenerated.iterdir())
-    assert committed == fresh, f"release/ file list is stale; run: {REGENERATE}"
+    assert committed == fresh, f"release/{assignment}/ file list is stale; run: {regenerate(assignment)}"
     for name in fresh:
-        new, old = regenerated / name, RELEASE_DIR / name
+        new, old = regenerated / name, release_dir / name
         if name.endswith(".ipynb"):
             same = _normalise(nbformat.read(str(new), 4)) == _normalise(nbformat.read(str(old), 4))
         else:
             same = new.read_bytes() == old.read_bytes()
-        assert same, f"release/backprop/{name} is out of sync with source/; run: {REGENERATE}"
+        assert same, (f"release/{assignment}/{name} is out of sync with source/; "
+                      f"run: {regenerate(assignment)}")
+
+
+def test_the_releases_of_the_two_editions_differ_only_in_markdown_and_language():
+    """Same cells, ids, grade cells, points and checksums: one assignment, two languages."""
+    en, zh = (nbformat.read(str(ASSIGNMENTS[a][1] / "backprop.ipynb"), 4) for a in ASSIGNMENTS)
+    assert [(c.cell_type, c.metadata, c.source if c.cell_type == "code" else None)
+            for c in zh.cells] == \
+        [(c.cell_type, c.metadata, c.source if c.cell_type == "code" else None) for c in en.cells]
+    assert zh.metadata["backprop"]["lang"] == "zh_CN" and "backprop" not in en.metadata
 
 
 def _solution_lines(source_nb):
@@ -54,8 +73,12 @@ def _solution_lines(source_nb):
     return lines
 
 
-def test_no_solution_text_leaks_into_the_release(source_nb, release_nb):
-    text = (RELEASE_DIR / "backprop.ipynb").read_text(encoding="utf-8")
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_no_solution_text_leaks_into_the_release(assignment):
+    source_dir, release_dir = ASSIGNMENTS[assignment]
+    source_nb = nbformat.read(str(source_dir / "backprop.ipynb"), 4)
+    release_nb = nbformat.read(str(release_dir / "backprop.ipynb"), 4)
+    text = (release_dir / "backprop.ipynb").read_text(encoding="utf-8")
     for marker in (BEGIN, END, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
         assert marker not in text
     released_lines = {line.strip() for cell in release_nb.cells for line in cell.source.split("\n")}
@@ -75,7 +98,7 @@ def test_no_reference_code_in_the_release(source_nb):
               if len(line.strip()) > 15 and not line.strip().startswith(("#", '"""', "def "))}
     secret -= _given_lines(source_nb)
     assert secret, "the reference should contain code that is not handed out"
-    for path in RELEASE_DIR.rglob("*"):
+    for path in (REPO / "release").rglob("*"):  # every assignment's release
         if path.is_file() and path.suffix in (".ipynb", ".py", ".md"):
             text = path.read_text(encoding="utf-8")
             leaked = [line for line in secret if line in text]
@@ -106,16 +129,20 @@ def test_notebooks_are_stored_without_outputs(folder):
                 assert cell.outputs == [] and cell.execution_count is None, path
 
 
-def test_every_todo_has_a_placeholder_so_the_release_runs(release_nb):
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_every_todo_has_a_placeholder_so_the_release_runs(assignment):
+    release_nb = nbformat.read(str(ASSIGNMENTS[assignment][1] / "backprop.ipynb"), 4)
     for cell in release_nb.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             assert "# YOUR CODE HERE" in cell.source
             assert "raise NotImplementedError" not in cell.source
 
 
-def test_release_has_one_grade_cell_per_item(release_nb):
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_release_has_one_grade_cell_per_item(assignment):
     from autograder.core.course import ITEMS
 
+    release_nb = nbformat.read(str(ASSIGNMENTS[assignment][1] / "backprop.ipynb"), 4)
     graded = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
               for c in release_nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     assert graded == {item.grade_id: item.points for item in ITEMS}
