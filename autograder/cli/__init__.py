@@ -201,12 +201,12 @@ def _report(args):
     return run_report(args.assignment, course=args.course, out_dir=args.out)
 
 
-# -- backprop translate ---------------------------------------------------------------------
-def add_translate(sub) -> None:
+# -- backprop edition ---------------------------------------------------------------------
+def add_edition(sub) -> None:
     from ..workspace.edition import DEFAULT_LANG, EDITIONS
 
-    translate = _command(
-        sub, "translate", help="write a translated edition of the assignment's source",
+    edition_parser = _command(
+        sub, "edition", help="write a translated edition of the assignment's source",
         description="Write source/EDITION/ (the notebook, data_prep.py, binary.csv) from the "
         f"English source/{ASSIGNMENT}/ and the translation catalogue "
         "autograder/locale/LANG/LC_MESSAGES/notebook.po: code cells, nbgrader metadata and "
@@ -216,17 +216,18 @@ def add_translate(sub) -> None:
         exit_codes=[(0, "the edition (or the catalogue) was written"),
                     (2, "the source or the catalogue is missing, or a translation is "
                         "missing, stale, fuzzy or empty")],
-        example=["backprop translate && nbgrader generate_assignment backprop_zh --force"])
-    translate.add_argument("--lang", default=DEFAULT_LANG, choices=sorted(EDITIONS),
-                           help=f"language of the edition (default: {DEFAULT_LANG})")
-    translate.add_argument("--course", help="course folder (default: found from the "
-                           "current folder)")
-    translate.add_argument("--update-catalogue", action="store_true",
-                           help="merge the English source into the catalogue; write no edition")
-    translate.set_defaults(run=_translate)
+        example=["backprop edition && nbgrader generate_assignment backprop_zh --force"])
+    edition_parser.add_argument("--lang", default=DEFAULT_LANG, choices=sorted(EDITIONS),
+                                help=f"language of the edition (default: {DEFAULT_LANG})")
+    edition_parser.add_argument("--course", help="course folder (default: found from the "
+                                "current folder)")
+    edition_parser.add_argument("--update-catalogue", action="store_true",
+                                help="merge the English source into the catalogue; write no "
+                                "edition")
+    edition_parser.set_defaults(run=_edition)
 
 
-def _translate(args):
+def _edition(args):
     from ..workspace import edition
 
     if args.update_catalogue:
@@ -240,7 +241,7 @@ def _translate(args):
 
 
 #: Every sub-command, in the order ``backprop --help`` lists them.
-COMMANDS = (add_demo, add_check, add_grade, add_report, add_translate)
+COMMANDS = (add_demo, add_check, add_grade, add_report, add_edition)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,8 +16,8 @@ and one per figure label:
 ids, points, locked and solution flags) and every id unchanged, replaces only the
 Markdown, and records the language in the notebook's metadata
 (``metadata["backprop"]["lang"]``). The other files of the assignment folder
-(``data_prep.py``, ``binary.csv``) are copied byte for byte. ``backprop translate``
-writes it into ``source/<edition>/``; ``backprop translate --update-catalogue`` merges
+(``data_prep.py``, ``binary.csv``) are copied byte for byte. ``backprop edition``
+writes it into ``source/<edition>/``; ``backprop edition --update-catalogue`` merges
 the English into the catalogue (new texts empty, changed ones fuzzy) for the translator.
 
 nbformat and Babel are imported where they are used: the ``backprop`` command builds
@@ -39,7 +39,7 @@ DEFAULT_LANG = "zh_CN"
 METADATA_KEY = "backprop"
 DOMAIN = "notebook"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
-COMMAND = "backprop translate"
+COMMAND = "backprop edition"
 UPDATE = f"{COMMAND} --update-catalogue"
 HEADER = ("# The Markdown cells of the backpropagation notebook, translated.\n"
           "# msgctxt: the cell id (<cell id>/figure-<n>: a label of its n-th figure);\n"
@@ -145,16 +145,16 @@ def translate_notebook(nb, catalogue, lang):
             continue
         text, figures = split_figures(cell.source)
         figures = [translate_labels(svg, lambda label, n=n: translation(
-            catalogue, entries, figure_context(cell.id, n), label)) for n, svg in enumerate(figures, 1)]
+                       catalogue, entries, figure_context(cell.id, n), label))
+                   for n, svg in enumerate(figures, start=1)]
         try:
             cell.source = join_figures(translation(catalogue, entries, cell.id, text), figures)
         except FigureError as exc:
             raise EditionError(f"the translation of {cell.id}: {exc}") from exc
     out.metadata[METADATA_KEY] = {
         "lang": lang,
-        "generated": f"from source/{ASSIGNMENT}/{NOTEBOOK}.ipynb and "
-                     f"autograder/locale/{lang}/LC_MESSAGES/{DOMAIN}.po by `{COMMAND}`; "
-                     "do not edit"}
+        "generated": f"from source/{ASSIGNMENT}/{NOTEBOOK}.ipynb and autograder/locale/"
+                     f"{lang}/LC_MESSAGES/{DOMAIN}.po by `{COMMAND}`; do not edit"}
     return out
 
 

@@ -68,11 +68,11 @@ def test_the_top_level_help_says_what_the_tool_is():
     assert "backpropagation course" in DESCRIPTION and "nbgrader" in DESCRIPTION
     assert " ".join(DESCRIPTION.split()[:6]) in " ".join(text.split())
     assert "thin layer over the Python API" not in text  # not the module's docstring
-    for command in ("demo", "check", "grade", "report"):
+    for command in ("demo", "check", "grade", "report", "edition"):
         assert f"  {command} " in text
 
 
-@pytest.mark.parametrize("command", ["demo", "check", "grade", "report"])
+@pytest.mark.parametrize("command", ["demo", "check", "grade", "report", "edition"])
 def test_every_command_has_a_description_defaults_exit_codes_and_an_example(command):
     text = _sub_help(command)
     usage, _, rest = text.partition("\n\n")
@@ -148,3 +148,30 @@ def test_a_folder_that_is_not_a_course_is_refused(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text("# not a course without source/\n")
     assert main(["report", "--course", str(tmp_path)]) == 2
     assert sorted(os.listdir(tmp_path)) == ["nbgrader_config.py"]
+
+
+# -- backprop edition ----------------------------------------------------------------------
+def test_edition_writes_the_edition_and_refuses_a_missing_catalogue_in_one_line(tmp_path,
+                                                                                   capsys):
+    from autograder.cli import main
+    from autograder.workspace.folder import make_course
+    from tests.support import REPO, ZH_SOURCE_DIR
+
+    course = make_course(tmp_path / "course", template=REPO)
+    (course / "source" / "backprop_zh" / "backprop.ipynb").unlink()
+    assert main(["edition", "--course", str(course)]) == 0
+    written = course / "source" / "backprop_zh" / "backprop.ipynb"
+    assert written.read_bytes() == (ZH_SOURCE_DIR / "backprop.ipynb").read_bytes()
+    assert "run: nbgrader generate_assignment backprop_zh --force" in capsys.readouterr().out
+
+    from autograder.workspace import edition
+
+    missing = tmp_path / "locale"
+    original, edition.LOCALE_DIR = edition.LOCALE_DIR, missing
+    try:
+        assert main(["edition", "--course", str(course)]) == 2
+    finally:
+        edition.LOCALE_DIR = original
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("backprop edition: no translation catalogue")
+    assert lines[0].endswith("run: backprop edition --update-catalogue")

@@ -10,7 +10,8 @@ from autograder.workspace.folder import make_course, nbgrader
 from tests.support import RELEASE_DIR, REPO, SOURCE_DIR, ZH_RELEASE_DIR, ZH_SOURCE_DIR
 
 #: Every assignment of the course: the English one and its generated Chinese edition.
-ASSIGNMENTS = {"backprop": (SOURCE_DIR, RELEASE_DIR), "backprop_zh": (ZH_SOURCE_DIR, ZH_RELEASE_DIR)}
+ASSIGNMENTS = {"backprop": (SOURCE_DIR, RELEASE_DIR),
+               "backprop_zh": (ZH_SOURCE_DIR, ZH_RELEASE_DIR)}
 
 
 def regenerate(assignment):
@@ -39,7 +40,8 @@ def test_release_is_in_sync_with_source(regenerated_course, assignment):
     regenerated = regenerated_course / "release" / assignment
     committed = sorted(p.name for p in release_dir.iterdir())
     fresh = sorted(p.name for p in regenerated.iterdir())
-    assert committed == fresh, f"release/{assignment}/ file list is stale; run: {regenerate(assignment)}"
+    assert committed == fresh, (f"release/{assignment}/ file list is stale; "
+                                f"run: {regenerate(assignment)}")
     for name in fresh:
         new, old = regenerated / name, release_dir / name
         if name.endswith(".ipynb"):
