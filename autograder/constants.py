@@ -14,6 +14,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: Set to "1" in a sandboxed kernel while the grader runs the notebook: the
 #: notebook's own checks then stand aside (the grader judges from outside).
 GRADING_ENV = "BACKPROP_GRADING"
+#: The language of the notebook a grading kernel runs, set by the grader before the
+#: notebook's first cell (the notebook's own loss plot is labelled in it).
+NOTEBOOK_LANG_ENV = "BACKPROP_NOTEBOOK_LANG"
 #: The sandbox's exchange folder, as the kernel sees it.
 EXCHANGE_ENV = "AUTOGRADER_EXCHANGE_DIR"
 #: A gradebook URL (e.g. PostgreSQL) that overrides the course's SQLite file.

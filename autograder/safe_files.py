@@ -26,11 +26,16 @@ class FileRefused(Exception):
 
     ``kind`` is one of ``missing``, ``unopenable``, ``link``, ``special`` and
     ``too_large``; the words fit after "it ..." ("it is a symbolic link").
+    ``details`` holds the values a caller needs to say it in whole sentences in
+    the reader's language (this module has no messages of its own): ``error``
+    (the system's words, for ``unopenable``) and ``megabytes`` (the bound, for
+    ``too_large``).
     """
 
-    def __init__(self, kind: str, reason: str):
+    def __init__(self, kind: str, reason: str, **details):
         super().__init__(reason)
         self.kind = kind
+        self.details = details
 
 
 def _read_open_file(fd: int, max_bytes: int) -> bytes:
@@ -39,7 +44,8 @@ def _read_open_file(fd: int, max_bytes: int) -> bytes:
             raise FileRefused("special", "is not a regular file")
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise FileRefused("too_large", f"is larger than {max_bytes / MiB:g} MB")
+        raise FileRefused("too_large", f"is larger than {max_bytes / MiB:g} MB",
+                          megabytes=max_bytes / MiB)
     return data
 
 
@@ -52,17 +58,20 @@ def read_regular_file(path, max_bytes: int, *, dir_fd: int | None = None) -> byt
     except FileNotFoundError:
         raise FileRefused("missing", "does not exist") from None
     except OSError as exc:
-        raise FileRefused("unopenable", f"could not be opened ({exc.strerror})") from None
+        raise FileRefused("unopenable", f"could not be opened ({exc.strerror})",
+                          error=str(exc.strerror)) from None
     if stat.S_ISLNK(info.st_mode):
         raise FileRefused("link", "is a symbolic link, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise FileRefused("special", "is not a regular file")
     if info.st_size > max_bytes:
-        raise FileRefused("too_large", f"is larger than {max_bytes / MiB:g} MB")
+        raise FileRefused("too_large", f"is larger than {max_bytes / MiB:g} MB",
+                          megabytes=max_bytes / MiB)
     try:
         fd = os.open(path, _NOFOLLOW, dir_fd=dir_fd)
     except OSError as exc:
-        raise FileRefused("unopenable", f"could not be opened ({exc.strerror})") from None
+        raise FileRefused("unopenable", f"could not be opened ({exc.strerror})",
+                          error=str(exc.strerror)) from None
     return _read_open_file(fd, max_bytes)
 
 

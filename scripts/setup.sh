@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages="bubblewrap chromium postgresql python3-venv"
+# fonts-noto-cjk: the Chinese edition's plots (matplotlib finds no CJK glyphs without it)
+packages="bubblewrap chromium fonts-noto-cjk postgresql python3-venv"
 if command -v apt-get >/dev/null 2>&1; then
     missing=""
     for p in $packages; do

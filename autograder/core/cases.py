@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .messages import plural
+from ..i18n import _, ngettext
 
 #: (inputs, hidden units) of the networks ``backprop_step`` is called on.
 EX1_SIZES = ((4, 3), (2, 1), (5, 4))
@@ -20,8 +20,16 @@ EX2_SHAPES = ((24, 4, 3, 4, 0.5), (15, 3, 2, 3, 0.3))
 
 @dataclass(frozen=True)
 class NetworkCase:
-    label: str
     inputs: dict
+
+    @property
+    def label(self) -> str:
+        """The network in words, in the reader's language (its shape only, never its values)."""
+        n_inputs = len(self.inputs["x"])
+        n_hidden = len(self.inputs["weights_hidden_output"])
+        return ngettext("a network with {inputs} inputs and {n} hidden unit",
+                        "a network with {inputs} inputs and {n} hidden units",
+                        n_hidden).format(inputs=n_inputs, n=n_hidden)
 
     def spec(self) -> dict:
         return {name: np.asarray(value).tolist() for name, value in self.inputs.items()}
@@ -29,13 +37,21 @@ class NetworkCase:
 
 @dataclass(frozen=True)
 class DataCase:
-    label: str
     features: np.ndarray
     targets: np.ndarray
     epochs: int
     learnrate: float
     n_hidden: int
     seed: int
+
+    @property
+    def label(self) -> str:
+        """The data set in words, in the reader's language (its sizes only)."""
+        n_records, n_features = self.features.shape
+        return _("a data set of {records} records with {features} features, trained with "
+                 "{hidden} hidden units for {epochs} epochs").format(
+                     records=n_records, features=n_features, hidden=self.n_hidden,
+                     epochs=self.epochs)
 
     def spec(self) -> dict:
         return {
@@ -58,10 +74,7 @@ def network_cases(rng: np.random.Generator, sizes=EX1_SIZES) -> list[NetworkCase
             "weights_input_hidden": rng.uniform(-1, 1, (n_inputs, n_hidden)),
             "weights_hidden_output": rng.uniform(-1, 1, n_hidden),
         }
-        label = plural(n_hidden, "a network with {inputs} inputs and {n} hidden unit",
-                       "a network with {inputs} inputs and {n} hidden units").format(
-                           inputs=n_inputs, n=n_hidden)
-        cases.append(NetworkCase(label, inputs))
+        cases.append(NetworkCase(inputs))
     return cases
 
 
@@ -71,8 +84,5 @@ def data_cases(rng: np.random.Generator, shapes=EX2_SHAPES) -> list[DataCase]:
         features = rng.normal(size=(n_records, n_features))
         targets = (rng.uniform(size=n_records) < 0.5).astype(float)
         seed = int(rng.integers(0, 2**31 - 1))
-        label = ("a data set of {records} records with {features} features, trained with "
-                 "{hidden} hidden units for {epochs} epochs").format(
-                     records=n_records, features=n_features, hidden=n_hidden, epochs=epochs)
-        cases.append(DataCase(label, features, targets, epochs, learnrate, n_hidden, seed))
+        cases.append(DataCase(features, targets, epochs, learnrate, n_hidden, seed))
     return cases

@@ -10,8 +10,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import N_, _
+
 ASSIGNMENT = "backprop"
 NOTEBOOK = "backprop"
+#: The editions of the assignment: folder name -> the language (a gettext locale) of
+#: its notebook and of everything its students read. Any other assignment is English.
+EDITIONS = {ASSIGNMENT: "en", f"{ASSIGNMENT}_zh": "zh_CN"}
+
+
+def assignment_language(assignment) -> str:
+    """The language the grader writes ``assignment``'s feedback in."""
+    return EDITIONS.get(str(assignment or ""), EDITIONS[ASSIGNMENT])
 
 # Example 1: the article's network and inputs.
 EX1_INPUTS = {
@@ -59,41 +69,56 @@ EX2_RUN_CELL = "ex2_run"
 
 @dataclass(frozen=True)
 class Item:
-    """One graded item: a grade cell in the notebook and a check in the grader."""
+    """One graded item: a grade cell in the notebook and a check in the grader.
+
+    ``title_en`` and ``label_en`` are the English source texts (marked for
+    translation); :attr:`title` and :attr:`label` are what a reader sees, in the
+    current language."""
 
     grade_id: str
     points: float
-    title: str
+    title_en: str
+    #: A column heading of the demo's table (a code, the same in every language).
     short: str = ""
     #: A short readable name, for chart labels ("Ex. 1: output error term").
-    label: str = ""
+    label_en: str = ""
+
+    @property
+    def title(self) -> str:
+        """The item's title in the reader's language (Markdown: code in backticks)."""
+        return _(self.title_en)
+
+    @property
+    def label(self) -> str:
+        """The chart label in the reader's language ("" when the item has none)."""
+        return _(self.label_en) if self.label_en else ""
 
 
 ITEMS = (
-    Item("ex1_error", 1, "Example 1: output error `error`",
-         "error", "Ex. 1: error"),
-    Item("ex1_output_error_term", 2, "Example 1: output error term `output_error_term`",
-         "out_term", "Ex. 1: output error term"),
-    Item("ex1_hidden_error", 1, "Example 1: hidden error `hidden_error`",
-         "hid_err", "Ex. 1: hidden error"),
-    Item("ex1_hidden_error_term", 2, "Example 1: hidden error term `hidden_error_term`",
-         "hid_term", "Ex. 1: hidden error term"),
-    Item("ex1_delta_w_h_o", 2, "Example 1: hidden-to-output step `delta_w_h_o`",
-         "dW_h_o", "Ex. 1: hidden-to-output step"),
-    Item("ex1_delta_w_i_h", 2, "Example 1: input-to-hidden step `delta_w_i_h`",
-         "dW_i_h", "Ex. 1: input-to-hidden step"),
-    Item("ex1_other_inputs", 3, "Example 1: `backprop_step` on other inputs and sizes",
-         "other_in", "Ex. 1: other networks"),
-    Item("ex2_first_epoch", 3, "Example 2: weights after the first epoch",
-         "epoch_1", "Ex. 2: weights after epoch 1"),
-    Item("ex2_final_weights", 3, "Example 2: weights after training",
-         "final_W", "Ex. 2: final weights"),
-    Item("ex2_loss", 2, "Example 2: training loss over all records, non-increasing",
-         "loss", "Ex. 2: training loss"),
-    Item("ex2_accuracy", 2, "Example 2: test accuracy on the pinned split",
-         "accuracy", "Ex. 2: test accuracy"),
-    Item("ex2_other_data", 3, "Example 2: `train_nn` on other data",
-         "other_dt", "Ex. 2: other data sets"),
+    Item("ex1_error", 1, N_("Example 1: output error `error`"),
+         "error", N_("Ex. 1: error")),
+    Item("ex1_output_error_term", 2, N_("Example 1: output error term `output_error_term`"),
+         "out_term", N_("Ex. 1: output error term")),
+    Item("ex1_hidden_error", 1, N_("Example 1: hidden error `hidden_error`"),
+         "hid_err", N_("Ex. 1: hidden error")),
+    Item("ex1_hidden_error_term", 2, N_("Example 1: hidden error term `hidden_error_term`"),
+         "hid_term", N_("Ex. 1: hidden error term")),
+    Item("ex1_delta_w_h_o", 2, N_("Example 1: hidden-to-output step `delta_w_h_o`"),
+         "dW_h_o", N_("Ex. 1: hidden-to-output step")),
+    Item("ex1_delta_w_i_h", 2, N_("Example 1: input-to-hidden step `delta_w_i_h`"),
+         "dW_i_h", N_("Ex. 1: input-to-hidden step")),
+    Item("ex1_other_inputs", 3, N_("Example 1: `backprop_step` on other inputs and sizes"),
+         "other_in", N_("Ex. 1: other networks")),
+    Item("ex2_first_epoch", 3, N_("Example 2: weights after the first epoch"),
+         "epoch_1", N_("Ex. 2: weights after epoch 1")),
+    Item("ex2_final_weights", 3, N_("Example 2: weights after training"),
+         "final_W", N_("Ex. 2: final weights")),
+    Item("ex2_loss", 2, N_("Example 2: training loss over all records, non-increasing"),
+         "loss", N_("Ex. 2: training loss")),
+    Item("ex2_accuracy", 2, N_("Example 2: test accuracy on the pinned split"),
+         "accuracy", N_("Ex. 2: test accuracy")),
+    Item("ex2_other_data", 3, N_("Example 2: `train_nn` on other data"),
+         "other_dt", N_("Ex. 2: other data sets")),
 )
 ITEMS_BY_ID = {item.grade_id: item for item in ITEMS}
 TOTAL_POINTS = float(sum(item.points for item in ITEMS))

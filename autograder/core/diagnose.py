@@ -28,26 +28,32 @@ __all__ = ["CATALOGUE", "UPSTREAM", "Mistake", "StepEvidence", "carried_forward"
 
 
 class _Catalogue(Mapping):
-    """``{key: Mistake}`` of every family of slips of both examples, built when first read."""
+    """``{key: Mistake}`` of every family of slips of both examples, built when first read.
+
+    The families are kept; each :class:`Mistake` is made when it is read, so that its
+    title and hint are in the language of the reader (:mod:`autograder.i18n`)."""
 
     def __init__(self):
         self._table = None
 
-    def _mistakes(self) -> dict:
+    def _families(self) -> dict:
         if self._table is None:
             families = [f for q in UPSTREAM.keys() | {"error"} for f in step.families(q)]
             families += list({f.key: f for f in training.families().values()}.values())
-            self._table = {f.key: f.mistake for f in families}
+            self._table = {f.key: f for f in families}
         return self._table
 
     def __getitem__(self, key):
-        return self._mistakes()[key]
+        return self._families()[key].mistake
+
+    def __contains__(self, key):
+        return key in self._families()
 
     def __iter__(self):
-        return iter(self._mistakes())
+        return iter(self._families())
 
     def __len__(self):
-        return len(self._mistakes())
+        return len(self._families())
 
 
 CATALOGUE = _Catalogue()
@@ -55,8 +61,7 @@ CATALOGUE = _Catalogue()
 
 def title(key: str) -> str:
     """The one name of the mistake ``key`` (the key itself for one the finder does not know)."""
-    mistake = CATALOGUE.get(key)
-    return mistake.title if mistake else key
+    return CATALOGUE[key].title if key in CATALOGUE else key
 
 
 def carried_forward(quantity: str, evidence: StepEvidence) -> bool:

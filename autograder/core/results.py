@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field
 
+from ..i18n import _
 from .text import safe_text
 
 
@@ -88,14 +89,15 @@ class ItemResult:
         return "PASS" if self.passed else ("PART" if self.score > 0 else "FAIL")
 
     def summary(self) -> str:
-        """Plain text: one line with the score and message, then diagnosis and hint."""
+        """Plain text: one line with the score and message, then diagnosis and hint (the
+        mark and the grade id are the same in every language)."""
         text = f"[{self.mark}] {self.grade_id}: {self.score:g}/{self.max_score:g}  {self.message}"
         if self.diagnosis:
             from .diagnose import title  # the finder's catalogue, built only when needed
 
-            text += f"\n        diagnosis: {title(self.diagnosis)}"
+            text += "\n        " + _("diagnosis: {title}").format(title=title(self.diagnosis))
         if self.hint:
-            text += f"\n        hint: {self.hint}"
+            text += "\n        " + _("hint: {hint}").format(hint=self.hint)
         return text
 
     def markdown(self) -> str:
@@ -105,9 +107,9 @@ class ItemResult:
         if self.diagnosis:
             from .diagnose import title  # the finder's catalogue, built only when needed
 
-            parts.append(f"*Diagnosis:* {title(self.diagnosis)}")
+            parts.append(_("*Diagnosis:* {title}").format(title=title(self.diagnosis)))
         if self.hint:
-            parts.append(f"*Hint:* {self.hint}")
+            parts.append(_("*Hint:* {hint}").format(hint=self.hint))
         return "\n\n".join(parts)
 
 

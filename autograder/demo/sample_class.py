@@ -18,12 +18,13 @@ from . import samples as sample_mod
 SEED_LINE = "c.BackpropGrader.hidden_seed = {seed}\n"
 
 
-def make_release(dest, *, seed=None, env=None, template=None) -> Path:
-    """Copy the course to ``dest`` and generate the release (and the gradebook)."""
+def make_release(dest, *, seed=None, env=None, template=None, assignment=ASSIGNMENT) -> Path:
+    """Copy the course to ``dest`` and generate the release of ``assignment`` (an
+    edition's folder: ``backprop_zh``), and the gradebook."""
     course = make_course(dest, template=template)
     if seed is not None:
         set_seed(course, seed)
-    nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course=course, env=env)
+    nbgrader(["generate_assignment", assignment, "--force"], course=course, env=env)
     return course
 
 
@@ -50,14 +51,15 @@ def class_samples(count, pool=None) -> list:
     return chosen
 
 
-def write_submissions(course, students) -> dict:
-    """Write ``submitted/<name>/<assignment>/<notebook>.ipynb`` for ``[(name, sample)]``."""
+def write_submissions(course, students, assignment=ASSIGNMENT) -> dict:
+    """Write ``submitted/<name>/<assignment>/<notebook>.ipynb`` for ``[(name, sample)]``,
+    each made from that assignment's release and source."""
     course = Path(course)
-    release = nbformat.read(str(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"), 4)
-    source = nbformat.read(str(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"), 4)
+    release = nbformat.read(str(course / "release" / assignment / f"{NOTEBOOK}.ipynb"), 4)
+    source = nbformat.read(str(course / "source" / assignment / f"{NOTEBOOK}.ipynb"), 4)
     paths = {}
     for name, sample in students:
-        folder = course / "submitted" / name / ASSIGNMENT
+        folder = course / "submitted" / name / assignment
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{NOTEBOOK}.ipynb"
         nbformat.write(sample_mod.build(sample, release, source), str(path))

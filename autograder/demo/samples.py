@@ -17,7 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..core.course import ASSIGNMENT, NOTEBOOK
+from .. import i18n
+from ..core.course import ASSIGNMENT, EDITIONS, NOTEBOOK
 from ..plan.loader import load_solution, solutions_folder
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -74,6 +75,17 @@ def build(sample: Sample, release_nb, source_nb):
     if sample.untouched:
         return copy.deepcopy(release_nb)
     return mutate(solved(release_nb, source_nb), sample.mutations)
+
+
+def edition_assignment(lang=None) -> str:
+    """The assignment folder of the course's edition in ``lang`` (``backprop_zh`` for
+    ``zh_CN``: :data:`autograder.core.course.EDITIONS` read backwards); the English
+    one for ``None`` or a language the course has no edition in."""
+    if lang is None:
+        return ASSIGNMENT
+    code = i18n.normalize(lang)
+    return next((folder for folder, language in EDITIONS.items() if language == code),
+                ASSIGNMENT)
 
 
 def write_class(submitted_dir, release_nb, source_nb, samples=None, assignment=ASSIGNMENT):

@@ -9,6 +9,12 @@ article's known numbers and from centred finite differences
 (:class:`~autograder.core.expectations.OracleExpectations`), so no reference
 solution, gradebook or hidden case is needed. Other inputs are drawn afresh on
 every run. A notebook that looks unsaved gets a note first (:mod:`.save_notes`).
+
+The check speaks the notebook's language: ``metadata.backprop.lang`` of the
+notebook checked (``zh_CN`` in the Chinese edition ``backprop_zh``; English
+when it has none or an unknown one; the command's language when the file is no
+notebook), unless ``--lang`` says otherwise (:func:`notebook_language`,
+:func:`run_check`).
 """
 
 import json
@@ -19,8 +25,10 @@ from pathlib import Path
 from nbgrader.utils import is_grade
 from traitlets.config import Config
 
+from .. import i18n
 from ..core.expectations import OracleExpectations
 from ..core.results import GradedSubmission, Status
+from ..i18n import _
 from ..pipeline.apply_verdicts import cell_result
 from ..pipeline.cell_failures import explain
 from ..pipeline.guarded_execute import GuardedExecute
@@ -67,7 +75,8 @@ def grade_notebook(notebook, *, plan, public_dir, timeout=300,
     graded = verdicts.judge(execution, plan, carry_forward=carry_forward)
     for result in graded.items:
         if result.status == Status.ERROR and execution.events:
-            result.message += " (" + " ".join(execution.events) + ")"
+            result.message = _("{message} ({events})").format(
+                message=result.message, events=" ".join(execution.events))
     explain(graded.items, executed)
     return graded, execution
 
@@ -81,9 +90,10 @@ def check_notebook(path, *, timeout=300, seed=None) -> tuple[GradedSubmission, s
     # grader refuses it
     path = Path(os.path.abspath(path))
     if path.is_dir():
-        raise CheckError(f"{path} is a folder, not a notebook: give the path of the .ipynb file")
+        raise CheckError(_("{path} is a folder, not a notebook: give the path of the .ipynb "
+                           "file").format(path=path))
     if not path.is_file():
-        raise CheckError(f"no such notebook: {path}")
+        raise CheckError(_("no such notebook: {path}").format(path=path))
     public = release_cells.COPY_DIR
     plan = build_plan(OracleExpectations(), load_course_data(public), seed=seed,
                       tolerances=Tolerances.for_oracle())
@@ -95,7 +105,7 @@ def check_notebook(path, *, timeout=300, seed=None) -> tuple[GradedSubmission, s
         graded = GradedSubmission([cell_result(c, {}, reason) for c in cells], path.stem)
         return graded, reason
     notebook = release_cells.sanitize(notebook)
-    graded, _ = grade_notebook(notebook, plan=plan, public_dir=public, timeout=timeout)
+    graded, _execution = grade_notebook(notebook, plan=plan, public_dir=public, timeout=timeout)
     results = {r.grade_id: r for r in graded.items}
     for cell in notebook.cells:
         if cell.cell_type == "code" and is_grade(cell):
@@ -111,17 +121,43 @@ def report(graded: GradedSubmission) -> str:
     lines = [result.summary() for result in graded.items]
     passed = sum(r.passed for r in graded.items)
     lines.append("")
-    lines.append("{passed} of {n} items pass; {score:g} of {total:g} points (checked against "
-                 "the known numbers and finite differences).".format(
+    lines.append(_("{passed} of {n} items pass; {score:g} of {total:g} points (checked "
+                   "against the known numbers and finite differences).").format(
                      passed=passed, n=len(graded.items), score=graded.score,
                      total=graded.max_score))
     return "\n".join(lines)
 
 
-def run_check(notebook, *, timeout=300, as_json=False) -> int:
+def notebook_language(path) -> str | None:
+    """The language of the notebook at ``path``: its ``metadata.backprop.lang``
+    (``zh_CN`` in the Chinese edition); English when it has none, names a language the
+    course is not written in, or holds something else than a name there. ``None`` when
+    there is no notebook to ask (no file, or one that is not a notebook)."""
+    try:
+        notebook = read_notebook(os.path.abspath(path), MAX_BYTES)
+    except Exception:  # noqa: BLE001 - whatever the file is, the check says why
+        return None
+    try:
+        lang = notebook.metadata["backprop"]["lang"]
+    except Exception:  # noqa: BLE001 - no such entry, or metadata of another shape
+        return i18n.DEFAULT
+    return i18n.normalize(lang) if isinstance(lang, str) else i18n.DEFAULT
+
+
+def run_check(notebook, *, timeout=300, as_json=False, lang=None) -> int:
     """``backprop check``: exit 0 when every item passes, 1 when one fails, 2 for a usage
     or file error (an unreadable notebook is one line on stderr, or, with ``--json``,
-    every item at 0 with the reason, as the grader would score it)."""
+    every item at 0 with the reason, as the grader would score it).
+
+    Everything it prints is in ``lang`` (``--lang``), by default the notebook's own
+    language (:func:`notebook_language`); for a file that is no notebook, the
+    command's (:func:`autograder.i18n.current`)."""
+    language = i18n.normalize(lang) if lang else notebook_language(notebook) or i18n.current()
+    with i18n.language(language):
+        return _run_check(notebook, timeout=timeout, as_json=as_json)
+
+
+def _run_check(notebook, *, timeout, as_json) -> int:
     try:
         notes = save_notes(Path(notebook))
         graded, unreadable = check_notebook(notebook, timeout=timeout)
@@ -132,13 +168,14 @@ def run_check(notebook, *, timeout=300, as_json=False) -> int:
         # one line: the grader would score every item 0 for the same reason (--json lists them)
         if as_json:
             print(json.dumps({**graded.to_json(), "notes": notes}, indent=1))
-        print(f"backprop check: {notebook} could not be read: {unreadable}; the grader would "
-              f"score all {len(graded.items)} items 0", file=sys.stderr)
+        print("backprop check: " + _("{notebook} could not be read: {reason}; the grader "
+                                     "would score all {n} items 0").format(
+                  notebook=notebook, reason=unreadable, n=len(graded.items)), file=sys.stderr)
         return 2
     if as_json:
         print(json.dumps({**graded.to_json(), "notes": notes}, indent=1))
     else:
         for note in notes:
-            print(f"Note: {note}\n")
+            print(_("Note: {note}").format(note=note) + "\n")
         print(report(graded))
     return 0 if graded.passed else 1

@@ -37,6 +37,7 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from traitlets.utils.importstring import import_item
 
+from ..i18n import _
 from ..pipeline.apply_verdicts import PLAN_KEY
 from ..pipeline.guarded_execute import GuardedExecute
 from ..pipeline.replay import REPLAY_KEY, ReplayExecution
@@ -60,8 +61,8 @@ def load_app(course_root, *, log_file=None) -> AutogradeApp:
         try:
             app.initialize([])
         except SystemExit as exc:
-            raise SetupError(f"nbgrader could not load the configuration of {course_root}") \
-                from exc
+            raise SetupError(_("nbgrader could not load the configuration of {course}").format(
+                course=course_root)) from exc
     finally:
         os.chdir(here)
     if log_file is not None:
@@ -82,9 +83,10 @@ def split_pipeline(preprocessors):
     classes = [_as_class(item) for item in preprocessors]
     found = [c for c in classes if isinstance(c, type) and issubclass(c, GuardedExecute)]
     if len(found) != 1:
-        raise SetupError("the course config's Autograde.autograde_preprocessors must hold "
-                         "exactly one GuardedExecute step (see autograder/pipeline/setup.py); "
-                         f"it holds {[getattr(c, '__name__', c) for c in classes]}")
+        raise SetupError(_("the course config's Autograde.autograde_preprocessors must hold "
+                           "exactly one GuardedExecute step (see autograder/pipeline/setup.py); "
+                           "it holds {steps}").format(
+                               steps=[getattr(c, "__name__", c) for c in classes]))
     return found[0], [ReplayExecution if c is found[0] else c for c in classes]
 
 
@@ -102,7 +104,8 @@ class StudentAutograde(SafeAutograde):
         for folder in sorted(self.assignments):
             match = re.match(regexp, folder)
             if match is None:
-                raise SetupError(f"could not match {folder!r} with {regexp!r}")
+                raise SetupError(_("could not match {folder!r} with {pattern!r}").format(
+                    folder=folder, pattern=regexp))
             self._submitted[match.group("student_id")] = folder
         return dict(self._submitted)
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..constants import STATE_DIR
 from ..core.course import ASSIGNMENT
+from ..i18n import _
 from ..workspace.folder import CourseError, course_folder
 from .outcome import (
     GradeAborted,
@@ -73,10 +74,11 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
     root = course_root(course)
     public_dir = root / "release" / assignment
     if not public_dir.is_dir():
-        raise GradeSetupError(f"unknown assignment {assignment!r}: {public_dir} does not exist "
-                              f"(run `nbgrader generate_assignment {assignment}` first)")
+        raise GradeSetupError(_("unknown assignment {assignment!r}: {folder} does not exist "
+                                "(run `nbgrader generate_assignment {assignment}` "
+                                "first)").format(assignment=assignment, folder=public_dir))
     if workers is not None and workers < 1:
-        raise GradeSetupError("--workers must be at least 1")
+        raise GradeSetupError(_("--workers must be at least 1"))
     state_dir = root / STATE_DIR
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -113,7 +115,8 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
             try:
                 run.grade(todo, pool, Progress(len(todo), stream) if progress else None)
             except FATAL_ERRORS as exc:
-                raise GradeAborted(f"nbgrader stopped: {describe_error(exc)}") from exc
+                raise GradeAborted(_("nbgrader stopped: {error}").format(
+                    error=describe_error(exc))) from exc
         else:
             report.pool = ""
     report.seconds = time.monotonic() - started
@@ -134,8 +137,8 @@ def _pool(workers, scheduler, worker_log, *, security, require_sandbox, run_dir)
         try:
             pool = DaskPool(scheduler, security=security, require_sandbox=require_sandbox)
         except (OSError, TimeoutError, RuntimeError, ValueError, TypeError) as exc:
-            raise GradeSetupError(f"cannot use the Dask scheduler {scheduler}: "
-                                  f"{describe_error(exc)}") from None
+            raise GradeSetupError(_("cannot use the Dask scheduler {scheduler}: {error}").format(
+                scheduler=scheduler, error=describe_error(exc))) from None
     else:
         from .pools import LocalPool
 
@@ -158,7 +161,8 @@ def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=Non
         security = None
         if tls_ca_file or tls_cert or tls_key:
             if not scheduler:
-                raise GradeSetupError("--tls-ca-file, --tls-cert and --tls-key need --scheduler")
+                raise GradeSetupError(_("--tls-ca-file, --tls-cert and --tls-key need "
+                                        "--scheduler"))
             from .dask_pool import security_from
 
             security = security_from(tls_ca_file, tls_cert, tls_key)

@@ -25,6 +25,7 @@ import socket
 import uuid
 from urllib.parse import urlsplit
 
+from ..i18n import _, ngettext
 from .shared import DaskPlan
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,10 @@ def plain_tcp_warning(address: str) -> str | None:
             loopback = False
     if loopback:
         return None
-    return (f"WARNING: the Dask scheduler {address} is reached over plain TCP: anyone who "
-            "can reach it can run code on every worker, and grades and notebooks travel "
-            "unencrypted. Use a tls:// address with certificates (see SECURITY.md).")
+    return _("WARNING: the Dask scheduler {address} is reached over plain TCP: anyone who "
+             "can reach it can run code on every worker, and grades and notebooks travel "
+             "unencrypted. Use a tls:// address with certificates (see SECURITY.md).").format(
+                 address=address)
 
 
 def security_from(tls_ca_file=None, tls_cert=None, tls_key=None):
@@ -74,15 +76,24 @@ def needs_certificates(address: str, security) -> str | None:
     configured = Security()  # Dask's distributed.comm.tls configuration
     if configured.tls_ca_file and configured.tls_client_cert:
         return None
-    return ("a tls:// scheduler needs certificates: --tls-ca-file, --tls-cert and --tls-key "
-            "(or Dask's distributed.comm.tls configuration)")
+    return _("a tls:// scheduler needs certificates: --tls-ca-file, --tls-cert and --tls-key "
+             "(or Dask's distributed.comm.tls configuration)")
 
 
-def sandbox_status() -> str | None:
-    """Run on a worker: why bubblewrap cannot be used there, or None."""
-    from ..sandbox.probe import default_bwrap, sandbox_problem
+def sandbox_status():
+    """Run on a worker: why bubblewrap cannot be used there, or None, as
+    :func:`~autograder.sandbox.probe.probe_sandbox` says it (plain data: the
+    coordinator says it in its own language, :func:`refusal`)."""
+    from ..sandbox.probe import default_bwrap, probe_sandbox
 
-    return sandbox_problem(default_bwrap())
+    return probe_sandbox(default_bwrap())
+
+
+def refusal(problem) -> str:
+    """Why a worker is left out, in the current language."""
+    from ..sandbox.probe import problem_text
+
+    return _("no sandbox: {problem}").format(problem=problem_text(problem))
 
 
 class DaskPool:
@@ -93,8 +104,8 @@ class DaskPool:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - an optional dependency
-            raise RuntimeError("--scheduler needs dask[distributed] (pip install "
-                               "'backprop-course[scale]')") from exc
+            raise RuntimeError(_("--scheduler needs dask[distributed] (pip install "
+                                 "'backprop-course[scale]')")) from exc
         problem = needs_certificates(address, security)
         if problem:
             raise ValueError(problem)
@@ -107,16 +118,18 @@ class DaskPool:
             raise
         self.refusing = {}
         if require_sandbox:
-            self.refusing = {worker: f"no sandbox: {problem}" for worker, problem
+            self.refusing = {worker: refusal(problem) for worker, problem
                              in self.client.run(sandbox_status).items() if problem}
         threads = {w: n for w, n in self.client.nthreads().items() if w not in self.refusing}
         if not threads:
             self.client.close()
-            raise RuntimeError("no worker can run student code in the sandbox: " + "; ".join(
-                f"{w}: {why}" for w, why in sorted(self.refusing.items())))
+            raise RuntimeError(_("no worker can run student code in the sandbox: "
+                                 "{workers}").format(workers="; ".join(
+                                     f"{w}: {why}" for w, why in sorted(self.refusing.items()))))
         self.capacity = max(1, sum(threads.values()))
-        self.description = (f"Dask cluster {address} ({self.capacity} worker thread"
-                            f"{'s' * (self.capacity != 1)})")
+        self.description = ngettext("Dask cluster {address} ({n} worker thread)",
+                                    "Dask cluster {address} ({n} worker threads)",
+                                    self.capacity).format(address=address, n=self.capacity)
         self.done = queue.Queue()
         self._futures, self._tasks = {}, {}
         self._warm_up(threads)
@@ -183,7 +196,7 @@ class DaskPool:
         self._futures.pop(tag).release()
         task, attempts = self._tasks.pop(tag)
         if isinstance(error, SandboxRefused):
-            self.refusing[error.worker] = f"no sandbox: {error.problem}"
+            self.refusing[error.worker] = refusal(error.problem)
             log.warning("%s", error)
             if attempts < MAX_REFUSALS and self._allowed():
                 self._tasks[tag] = (task, attempts)

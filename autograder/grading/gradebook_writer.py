@@ -32,6 +32,8 @@ import logging
 import sqlalchemy
 from sqlalchemy import select
 
+from ..i18n import _
+
 log = logging.getLogger(__name__)
 
 
@@ -56,7 +58,8 @@ class GradebookWriter:
             found = db.execute(select(t["assignment"].c.id).where(
                 t["assignment"].c.name == assignment)).first()
             if found is None:
-                raise LookupError(f"the gradebook has no assignment {assignment!r}")
+                raise LookupError(_("the gradebook has no assignment {assignment!r}").format(
+                    assignment=assignment))
             self.assignment_id = found[0]
             self.notebooks = dict(db.execute(select(t["notebook"].c.name, t["notebook"].c.id)
                                              .where(t["notebook"].c.assignment_id ==

@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import i18n
+from ..i18n import _
 from ..safe_files import read_tree
 from .replica import replica_bytes
 
@@ -43,6 +45,9 @@ class CourseKit:
     source: dict                       # source/<assignment>/ files nbgrader copies
     harvest_spec: dict
     require_sandbox: bool = False
+    #: The instructor's language (the coordinator's): what a worker writes in a failed
+    #: submission's reason. What the students read follows their assignment instead.
+    language: str = i18n.DEFAULT
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def dumps(self) -> bytes:
@@ -57,8 +62,9 @@ class CourseKit:
             try:
                 import cloudpickle
             except ImportError:
-                raise KitError(f"the course configuration cannot be sent to a worker "
-                               f"process ({exc}); install cloudpickle") from None
+                raise KitError(_("the course configuration cannot be sent to a worker "
+                                 "process ({error}); install cloudpickle").format(
+                                     error=exc)) from None
             return cloudpickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -94,4 +100,4 @@ def build_kit(app, *, harvest_spec, require_sandbox=False) -> CourseKit:
         gradebook=replica_bytes(coursedir.db_url, assignment, coursedir.course_id),
         release=release_files(coursedir, assignment),
         source=source_files(coursedir, assignment),
-        harvest_spec=harvest_spec, require_sandbox=require_sandbox)
+        harvest_spec=harvest_spec, require_sandbox=require_sandbox, language=i18n.current())

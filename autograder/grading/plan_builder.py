@@ -2,6 +2,7 @@
 
 import threading
 
+from ..i18n import _
 from .outcome import GradeSetupError
 
 
@@ -19,7 +20,7 @@ class PlanBuilder(threading.Thread):
         try:
             plan = self.grader.plan()
             if plan.harvest_spec() != self.spec:
-                raise RuntimeError("the workers' harvest spec differs from the plan's")
+                raise RuntimeError(_("the workers' harvest spec differs from the plan's"))
             self.publish(plan)
             self.plan = plan
         except BaseException as exc:  # noqa: BLE001 - reported by check()
@@ -28,4 +29,5 @@ class PlanBuilder(threading.Thread):
     def check(self) -> None:
         """Raise if building the plan failed; at the end of a run, wait for it."""
         if self.error is not None:
-            raise GradeSetupError(f"the grading plan could not be built: {self.error}")
+            raise GradeSetupError(_("the grading plan could not be built: {error}").format(
+                error=self.error))

@@ -28,6 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .. import i18n
+from ..i18n import _, ngettext
 from .kit import KitError
 from .shared import SharedFile
 
@@ -86,14 +88,17 @@ def _init_local_worker(log_path, path_env, kit, prestart) -> None:
         registry.get(kit).thread().start_next_kernel()
 
 
-def grade_local(task, plan):
-    """A local worker's entry point: :func:`~.worker.grade_task` with its kit."""
+def grade_local(task, plan, language=i18n.DEFAULT):
+    """A local worker's entry point: :func:`~.worker.grade_task` with its kit
+    (``language``: the coordinator's, for the error without one)."""
     from .worker import grade_task
 
     kit = getattr(multiprocessing.current_process(), "_backprop_kit", None)
     if kit is None:
-        raise KitError("this worker process was started again after a crash and could "
-                       "not receive the course configuration; run `backprop grade` again")
+        with i18n.language(language):
+            raise KitError(_("this worker process was started again after a crash and "
+                             "could not receive the course configuration; run `backprop "
+                             "grade` again"))
     return grade_task(task, kit, plan)
 
 
@@ -102,7 +107,8 @@ class LocalPool:
 
     def __init__(self, workers, *, log_path=None, run_dir):
         self.capacity = workers
-        self.description = f"{workers} local worker process{'es' * (workers != 1)}"
+        self.description = ngettext("{n} local worker process", "{n} local worker processes",
+                                    workers).format(n=workers)
         self.done = queue.Queue()
         self.run_dir = Path(run_dir)
         self._log, self._path = (str(log_path) if log_path else None,
@@ -134,7 +140,7 @@ class LocalPool:
                                              initializer=_init_local_worker,
                                              initargs=(self._log, self._path, kit,
                                                        self.prestart))
-        for _ in range(self.capacity):  # start them now, not at the first task
+        for _worker in range(self.capacity):  # start them now, not at the first task
             self._executor.submit(os.getpid)
 
     def publish_plan(self, plan) -> None:
@@ -144,10 +150,10 @@ class LocalPool:
         attempts = self._tasks.get(tag, (None, 0))[1] + 1
         self._tasks[tag] = (task, attempts)
         try:
-            future = self._executor.submit(grade_local, task, self.plan_file)
+            future = self._executor.submit(grade_local, task, self.plan_file, i18n.current())
         except BrokenProcessPool:  # a worker died since the last completion
             self._rebuild()
-            future = self._executor.submit(grade_local, task, self.plan_file)
+            future = self._executor.submit(grade_local, task, self.plan_file, i18n.current())
         self._futures[tag] = future
         future.add_done_callback(lambda f, tag=tag: self._on_done(tag, f))
 
@@ -166,7 +172,9 @@ class LocalPool:
             self._rebuild()
             if self._futures.get(tag) is not future:
                 return None
-            error = RuntimeError(f"its worker process died {MAX_ATTEMPTS} times while running it")
+            error = RuntimeError(ngettext("its worker process died {n} time while running it",
+                                          "its worker process died {n} times while running it",
+                                          MAX_ATTEMPTS).format(n=MAX_ATTEMPTS))
         self._tasks.pop(tag, None)
         self._futures.pop(tag, None)
         return result, error

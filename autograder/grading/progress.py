@@ -11,6 +11,8 @@ import time
 
 from tqdm import tqdm
 
+from ..i18n import _
+
 BAR = "{l_bar}{bar:30}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}"
 
 
@@ -26,11 +28,19 @@ class Progress:
         self._bar = tqdm(total=total, file=self.stream, unit=unit,
                          bar_format=BAR) if tty else None
 
+    def postfix(self, student, ok) -> str:
+        """The last submission, and the failures so far (a failed one is one of them)."""
+        if not ok:
+            return _("{failed} failed, {student} FAILED").format(failed=self.failed,
+                                                                 student=student)
+        if self.failed:
+            return _("{failed} failed, {student}").format(failed=self.failed, student=student)
+        return str(student)
+
     def step(self, student, ok=True) -> None:
         self.done += 1
         self.failed += not ok
-        failed = f"{self.failed} failed, " if self.failed else ""
-        postfix = f"{failed}{student}{'' if ok else ' FAILED'}"
+        postfix = self.postfix(student, ok)
         if self._bar is not None:
             self._bar.set_postfix_str(postfix, refresh=False)
             self._bar.update(1)

@@ -20,6 +20,8 @@ import tempfile
 import sqlalchemy
 from sqlalchemy import select
 
+from ..i18n import _
+
 #: Put into a replica's rows of the submission before nbgrader's steps run, so
 #: that the rows they write can be told from the rows they leave alone (a step
 #: may well write the value a fresh row already holds, e.g. no score).
@@ -79,7 +81,8 @@ def build_replica(db_url: str, assignment: str, course_id: str, path: str) -> No
             found = _copy_rows(source, target, tables["assignment"],
                                tables["assignment"].c.name == assignment)
             if not found:
-                raise LookupError(f"the gradebook has no assignment {assignment!r}")
+                raise LookupError(_("the gradebook has no assignment {assignment!r}").format(
+                    assignment=assignment))
             courses = {course_id, found[0]["course_id"]}
             _copy_rows(source, target, tables["course"], tables["course"].c.id.in_(courses))
             notebooks = [row["id"] for row in _copy_rows(

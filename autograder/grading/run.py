@@ -22,6 +22,8 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
+from ..core.course import assignment_language
+from ..i18n import _, language
 from ..pipeline.gradebook_index import ensure_indexes
 from ..pipeline.submission_copy import SubmissionRefused, check_timestamp
 from ..plan.cache import PlanCache
@@ -68,9 +70,10 @@ class Run:
             with Gradebook(db_url) as gradebook:
                 gradebook.find_assignment(self.assignment)
         except MissingEntry:
-            raise GradeSetupError(f"unknown assignment {self.assignment!r}: it is not in the "
-                                  f"gradebook (run `nbgrader generate_assignment "
-                                  f"{self.assignment}`)") from None
+            raise GradeSetupError(_("unknown assignment {assignment!r}: it is not in the "
+                                    "gradebook (run `nbgrader generate_assignment "
+                                    "{assignment}`)").format(assignment=self.assignment)) \
+                from None
         ensure_indexes(db_url)  # every per-student query joins unindexed foreign keys
         configured = app.config.BackpropGrader.get("hidden_seed")
         seed = configured if configured is not None else self.state.seed(self.assignment)
@@ -82,8 +85,9 @@ class Run:
         try:
             submitted = converter.start_class(pipeline)
         except NbGraderException:
-            raise GradeSetupError(f"no submissions: nothing matches "
-                                  f"submitted/*/{self.assignment}/*.ipynb in {self.root}") \
+            raise GradeSetupError(_("no submissions: nothing matches "
+                                    "submitted/*/{assignment}/*.ipynb in {course}").format(
+                                        assignment=self.assignment, course=self.root)) \
                 from None
         excluded = set(filter(None, (app.coursedir.student_id_exclude or "").split(",")))
         submitted = {s: path for s, path in submitted.items() if s not in excluded}
@@ -91,22 +95,25 @@ class Run:
         if students:
             unknown = sorted(set(students) - set(submitted))
             if unknown:
-                raise GradeSetupError(f"no submission of {self.assignment!r} for "
-                                      f"{', '.join(unknown)}")
+                raise GradeSetupError(_("no submission of {assignment!r} for {students}").format(
+                    assignment=self.assignment, students=", ".join(unknown)))
             chosen = sorted(set(students))
         self.report.submissions = chosen
 
         grader = BackpropGrader(parent=converter)
         reference = Path(grader.solutions_dir or "", "reference.py")
         if not grader.solutions_dir or not reference.is_file():
-            raise GradeSetupError(f"the reference solutions are missing: {reference}")
+            raise GradeSetupError(_("the reference solutions are missing: {path}").format(
+                path=reference))
         if Path(grader.public_dir or "").resolve() != self.public_dir.resolve():
-            raise GradeSetupError(f"BackpropGrader.public_dir ({grader.public_dir}) is not "
-                                  f"the release of {self.assignment!r} ({self.public_dir})")
+            raise GradeSetupError(_("BackpropGrader.public_dir ({configured}) is not the "
+                                    "release of {assignment!r} ({release})").format(
+                configured=grader.public_dir, assignment=self.assignment,
+                release=self.public_dir))
         if require_sandbox and local:
             problem = sandbox_problem(default_bwrap())
             if problem:
-                raise GradeSetupError(f"--require-sandbox: {problem}")
+                raise GradeSetupError(_("--require-sandbox: {problem}").format(problem=problem))
 
         grading = grade_state.fingerprint(course_root=self.root, assignment=self.assignment,
                                           seed=seed, config=app.config)
@@ -137,7 +144,8 @@ class Run:
         try:
             digest, signature = submission_hash(folder, entry)
         except (OSError, ValueError) as exc:  # an odd file: this student only
-            self.unhashable[student] = f"its folder could not be read: {describe_error(exc)}"
+            self.unhashable[student] = _("its folder could not be read: {error}").format(
+                error=describe_error(exc))
             return False
         self.hashes[student] = [digest, signature]
         return digest == entry.get("submission")
@@ -188,6 +196,7 @@ class Run:
         reading = dict(notebook_pattern=coursedir.notebook_id + ".ipynb",
                        ignore=list(coursedir.ignore),
                        max_bytes=self.converter.exporter.max_bytes, root=root)
+        student_language = assignment_language(self.assignment)
         pending, inflight = deque(todo), {}
         ahead = 2 * pool.capacity
         for student, reason in self.unhashable.items():
@@ -199,14 +208,16 @@ class Run:
                 try:
                     self._hash(student)
                 except (OSError, ValueError) as exc:  # an odd file: this student only
-                    results.fail(student, f"its folder could not be read: {describe_error(exc)}")
+                    results.fail(student, _("its folder could not be read: {error}").format(
+                        error=describe_error(exc)))
                     continue
                 try:  # refused as nbgrader autograde with the course's config refuses it
                     check_timestamp(self.submitted[student])
                 except SubmissionRefused as exc:
                     results.fail(student, str(exc))
                     continue
-                task = read_task(student, self.submitted[student], **reading)
+                with language(student_language):  # why a notebook was refused: the student's
+                    task = read_task(student, self.submitted[student], **reading)
                 task.prestart = len(pending) >= pool.capacity
                 pool.submit(student, task)
                 if not self.report.fixed_cpu:
@@ -237,11 +248,12 @@ class Run:
             record, error = resolved
             info = inflight.pop(tag)
             if error is not None:
-                results.fail(tag, f"the worker could not execute it: {describe_error(error)}",
-                             error)
+                results.fail(tag, _("the worker could not execute it: {error}").format(
+                    error=describe_error(error)), error)
             elif record.fatal:
                 results.flush()
-                raise GradeAborted(f"{record.failure} (while grading {tag})")
+                raise GradeAborted(_("{failure} (while grading {student})").format(
+                    failure=record.failure, student=tag))
             else:
                 results.add(record, info)
 
@@ -250,9 +262,10 @@ class Run:
         late = [s for s, info in inflight.items() if now > info["deadline"]]
         for student in late:
             inflight.pop(student)
-            results.fail(student, "its worker did not answer in time")
+            results.fail(student, _("its worker did not answer in time"))
         if late:
             results.flush()
             pool.close(kill=True)
-            raise GradeAborted("a worker stopped answering; the run was stopped "
-                               f"({', '.join(late)}); run `backprop grade` again")
+            raise GradeAborted(_("a worker stopped answering; the run was stopped "
+                                 "({students}); run `backprop grade` again").format(
+                                     students=", ".join(late)))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..constants import LAST_RUN_FILE, LOG_DIR
+from ..i18n import _
 from ..safe_files import atomic_write
 from .outcome import GradeSetupError
 
@@ -23,8 +24,9 @@ def run_lock(state_dir: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise GradeSetupError(f"another `backprop grade` is running in this course "
-                                  f"({state_dir / 'grade.lock'} is locked)") from None
+            raise GradeSetupError(_("another `backprop grade` is running in this course "
+                                    "({lock} is locked)").format(
+                                        lock=state_dir / "grade.lock")) from None
         yield
 
 

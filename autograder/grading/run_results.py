@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+from ..i18n import _
 from .outcome import describe_error
 from .tasks import write_public_files
 
@@ -47,8 +48,8 @@ class Results:
             try:
                 self._write_folder(record)
             except OSError as exc:
-                record.failure = f"its autograded folder could not be written: " \
-                                 f"{describe_error(exc)}"
+                record.failure = _("its autograded folder could not be written: "
+                                   "{error}").format(error=describe_error(exc))
         if not record.ok:
             self._discard(record.student)
         self.batch.append((record, info, time.monotonic()))
@@ -66,15 +67,16 @@ class Results:
         batch, self.batch, self.since = self.batch, [], None
         if not batch:
             return
-        errors = self.writer.write([record for record, _, _ in batch])
+        errors = self.writer.write([entry[0] for entry in batch])
         written = time.monotonic()
         graded, failed = {}, []
         for record, info, arrived in batch:
             error = errors.get(record.student)
             if error is not None:
                 self._discard(record.student)
-                self.fail(record.student, "its grades could not be written to the gradebook: "
-                          f"{describe_error(error)}", error, forget=False)
+                self.fail(record.student, _("its grades could not be written to the gradebook: "
+                                            "{error}").format(error=describe_error(error)),
+                          error, forget=False)
                 failed.append(record.student)
             elif not record.ok:
                 self.fail(record.student, record.failure, forget=False)

@@ -4,14 +4,16 @@ file on disk, which is also what is submitted, not what JupyterLab shows."""
 import json
 from pathlib import Path
 
+from ..i18n import N_, _
+
 #: JupyterLab writes the file and then its checkpoint; a second is ample slack.
 SLACK_SECONDS = 1.0
 
-OLDER_THAN_CHECKPOINT = (
+OLDER_THAN_CHECKPOINT = N_(
     "{name} on disk is older than its last checkpoint ({checkpoint}) and differs from it. "
     "If you have been working on it in JupyterLab, save it (File → Save Notebook, Ctrl+S) "
     "and check again: the grader grades the file on disk.")
-NEVER_RUN = (
+NEVER_RUN = N_(
     "{name} on disk has never been run: no cell in it has an output. If you have been "
     "working on it in JupyterLab, save it (File → Save Notebook, Ctrl+S) and check again: "
     "the grader grades the file on disk.")
@@ -31,7 +33,8 @@ def _never_run(text: str) -> bool:
 
 
 def save_notes(path: Path) -> list[str]:
-    """Sentences about the file at ``path`` that suggest it was not saved."""
+    """Sentences about the file at ``path`` that suggest it was not saved (in the
+    current language)."""
     notes = []
     try:
         text = path.read_text(encoding="utf-8")
@@ -42,10 +45,10 @@ def save_notes(path: Path) -> list[str]:
     try:
         if (checkpoint.stat().st_mtime > modified + SLACK_SECONDS
                 and checkpoint.read_text(encoding="utf-8") != text):
-            notes.append(OLDER_THAN_CHECKPOINT.format(
+            notes.append(_(OLDER_THAN_CHECKPOINT).format(
                 name=path.name, checkpoint=f".ipynb_checkpoints/{checkpoint.name}"))
     except (OSError, UnicodeDecodeError):
         pass
     if _never_run(text):
-        notes.append(NEVER_RUN.format(name=path.name))
+        notes.append(_(NEVER_RUN).format(name=path.name))
     return notes

@@ -17,6 +17,7 @@ import os
 import pickle
 import time
 
+from ..i18n import _
 from ..safe_files import atomic_write
 
 #: How often a worker looks again for an object that is not there yet.
@@ -24,7 +25,18 @@ POLL_SECONDS = 0.05
 
 
 class NotShared(RuntimeError):
-    """The coordinator never provided the object (it stopped, or failed to build it)."""
+    """The coordinator never provided the object (it stopped, or failed to build it).
+
+    Raised on a worker while a student's submission is graded; its text is said where
+    it is read (the instructor's language), not where it is raised."""
+
+    def __init__(self, seconds):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    def __str__(self) -> str:
+        return _("the grading plan did not arrive in {seconds:.0f} s").format(
+            seconds=float(self.seconds or 0))
 
 
 class SharedFile:
@@ -41,7 +53,7 @@ class SharedFile:
         deadline = None if timeout is None else time.monotonic() + timeout
         while not os.path.exists(self.path):
             if deadline is not None and time.monotonic() > deadline:
-                raise NotShared(f"the grading plan did not arrive in {timeout:.0f} s")
+                raise NotShared(timeout)
             time.sleep(POLL_SECONDS)
         with open(self.path, "rb") as handle:
             return pickle.load(handle)
@@ -59,5 +71,5 @@ class DaskPlan:
         try:
             future = Variable(self.name, client=get_client()).get(timeout=timeout)
         except TimeoutError:
-            raise NotShared(f"the grading plan did not arrive in {timeout:.0f} s") from None
+            raise NotShared(timeout) from None
         return future.result()

@@ -8,7 +8,8 @@
 * :func:`read_task` reads one folder into a :class:`~.tasks.Task` for a
   worker: regular files only, never through a symbolic link, within bounds,
   skipping what nbgrader ignores. A notebook that cannot be read this way is
-  sent as refused, with the reason the student will see.
+  sent as refused, with the reason the student will see (in the current
+  language: the coordinator reads a folder in its student's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import stat
 from pathlib import Path
 
+from ..i18n import N_, _
 from ..pipeline.submission_folder import link_below
 from ..safe_files import FileRefused, read_regular_file
 from ..safe_trees import ignored
@@ -29,6 +31,26 @@ from .tasks import Task
 MAX_FILES = 1000
 MAX_DEPTH = 16
 MAX_OTHER_BYTES = 256 * 2**20
+#: Why a notebook was not read, by :class:`~autograder.safe_files.FileRefused` kind
+#: (the student reads it in the feedback, after "could not be read:").
+REFUSED = {
+    "missing": N_("it does not exist"),
+    "unopenable": N_("it could not be opened ({error})"),
+    "link": N_("it is a symbolic link, not a file"),
+    "special": N_("it is not a regular file"),
+    "too_large": N_("it is larger than {megabytes:g} MB"),
+}
+
+
+def refusal(exc: FileRefused) -> str:
+    """Why ``exc``'s file was not read, as a whole sentence in the current language."""
+    message = REFUSED.get(exc.kind)
+    if message is None:
+        return f"it {exc}"
+    try:
+        return _(message).format(**exc.details)
+    except (KeyError, ValueError, IndexError):
+        return f"it {exc}"
 
 
 def _entries(folder: str, prefix: str, depth: int, out: list) -> None:
@@ -82,13 +104,13 @@ def read_task(student, folder, *, root, notebook_pattern, ignore, max_bytes) -> 
         top_notebook = "/" not in rel and fnmatch.fnmatch(rel, notebook_pattern)
         if top_notebook:
             if through_link:
-                task.refused[rel] = "it is in a folder reached through a symbolic link"
+                task.refused[rel] = _("it is in a folder reached through a symbolic link")
                 continue
             try:
                 task.files[rel] = read_regular_file(path, max_bytes)
                 task.mtimes[rel] = info.st_mtime
             except FileRefused as exc:
-                task.refused[rel] = f"it {exc}"
+                task.refused[rel] = refusal(exc)
             continue
         if through_link or rel.endswith(".ipynb") or _ignored(rel, ignore):
             continue  # nbgrader copies no other notebook and nothing ignored

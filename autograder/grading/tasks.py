@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..i18n import _
+
 
 @dataclass
 class Task:
@@ -30,7 +32,7 @@ def write_public_files(files: dict, dest: str) -> None:
     for rel, data in files.items():
         parts = PurePosixPath(rel).parts
         if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
-            raise ValueError(f"unsafe file name: {rel!r}")
+            raise ValueError(_("unsafe file name: {name!r}").format(name=rel))
         path = Path(dest, *parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -18,6 +18,13 @@ It returns a :class:`~.records.GradedRecord`: the rows nbgrader wrote and the
 autograded folder's files. The student's code runs only in the sandbox; the
 worker (an instructor's process) never sees ``solutions/`` or the real
 gradebook. A worker can be a local process or a Dask worker on another machine.
+
+Languages: everything the student reads (the execution's events, the verdicts,
+the feedback) is written in the language of the submission's assignment
+(:func:`~autograder.core.course.assignment_language`), set around steps 1-3 of
+each submission; why a submission failed to grade, which the instructor reads,
+in the coordinator's language (the kit's ``language``). Nothing sets a language
+for the worker process itself.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ from pathlib import Path
 
 import nbformat
 
+from .. import i18n
+from ..core.course import assignment_language
+from ..i18n import N_, _
 from ..plan.execution import Execution
 from ..safe_files import read_tree
 from . import replica
@@ -45,18 +55,29 @@ from .worker_session import sessions
 MAX_RESULT_BYTES = 512 * 2**20
 #: Seconds a submission may wait for the plan beyond its own time budget.
 PLAN_SLACK = 120
+#: Why a submission failed to grade, by the step it failed in.
+STAGES = {
+    "sanitize": N_("nbgrader could not sanitize it: {error}"),
+    "execute": N_("the worker could not execute it: {error}"),
+    "grade": N_("nbgrader could not grade it: {error}"),
+}
 
 
 class SandboxRefused(RuntimeError):
-    """This worker cannot run student code in the sandbox and was told to insist."""
+    """This worker cannot run student code in the sandbox and was told to insist.
+
+    ``problem`` is :func:`~autograder.sandbox.probe.probe_sandbox`'s; the text is
+    said where it is read (the coordinator), in its language."""
 
     def __init__(self, worker, problem):
         super().__init__(worker, problem)
         self.worker, self.problem = worker, problem
 
     def __str__(self) -> str:
-        return f"worker {self.worker} refuses to run student code without the sandbox: " \
-               f"{self.problem}"
+        from ..sandbox.probe import problem_text
+
+        return _("worker {worker} refuses to run student code without the sandbox: "
+                 "{problem}").format(worker=self.worker, problem=problem_text(self.problem))
 
 
 def cpu_seconds() -> float:
@@ -83,9 +104,9 @@ def worker_name() -> str:
 
 def check_sandbox() -> None:
     """Raise :class:`SandboxRefused` if bubblewrap cannot be used here."""
-    from ..sandbox.probe import default_bwrap, sandbox_problem
+    from ..sandbox.probe import default_bwrap, probe_sandbox
 
-    problem = sandbox_problem(default_bwrap())
+    problem = probe_sandbox(default_bwrap())
     if problem:
         raise SandboxRefused(worker_name(), problem)
 
@@ -105,7 +126,7 @@ def execute_notebook(state, notebook_json: str, usage, kernels=None) -> Executio
     resources = {"metadata": {"path": str(session.release_dir)}}
     with nbgrader_utils.setenv(NBGRADER_EXECUTION="autograde"):
         nb, resources = preprocessor.preprocess(nb, resources)
-    execution = Execution.stored(resources) or Execution.not_run("was never run")
+    execution = Execution.stored(resources) or Execution.not_run(_("was never run"))
     execution.seconds = time.monotonic() - started
     if kernels is not None:
         kernels["warm"] = kernels.get("warm", 0) + getattr(preprocessor, "warm_kernels", 0)
@@ -146,6 +167,11 @@ def _missing(state, folder: Path) -> list:
     return sorted(name for name in names if not (folder / f"{name}.ipynb").exists())
 
 
+def _instructor(kit):
+    """Within this block, texts are in the instructor's language (the kit's)."""
+    return i18n.language(getattr(kit, "language", None) or i18n.DEFAULT)
+
+
 def grade_task(task: Task, kit, plan) -> GradedRecord:
     """Grade one submission (the unit of work); ``plan`` is the plan or a reference
     to it (:mod:`.shared`)."""
@@ -167,29 +193,35 @@ def grade_task(task: Task, kit, plan) -> GradedRecord:
     shutil.rmtree(dest, ignore_errors=True)
     notebooks = _notebooks(state, task, folder)
     converter.exporter.refused = {str(folder / rel): reason for rel, reason in task.refused.items()}
-    stage = "nbgrader could not sanitize it"
+    stage = "sanitize"
     try:
-        converter.adopt(student, notebooks)
-        sanitized = converter.prepare(student)
-        if sanitized is None:
-            raise RuntimeError("excluded by CourseDirectory.student_id_exclude")
-        timings["prepare"] = time.monotonic() - began
-        stage, mark = "the worker could not execute it", time.monotonic()
-        kernels = {}
-        executions = {nb_id: execute_notebook(state, text, usage, kernels)
-                      for nb_id, text in sanitized.items()}
-        timings["kernels"] = kernels
-        timings["execute"] = time.monotonic() - mark
-        stage, mark = "nbgrader could not grade it", time.monotonic()
-        budget = max(e.seconds for e in executions.values()) + PLAN_SLACK
-        converter.plan = session.plan(plan, budget)
-        timings["plan_wait"] = time.monotonic() - mark
-        converter.finish(student, executions)
-        timings["finish"] = time.monotonic() - mark - timings["plan_wait"]
+        # everything the student reads, in the language of the student's assignment
+        with i18n.language(assignment_language(kit.assignment)):
+            converter.adopt(student, notebooks)
+            sanitized = converter.prepare(student)
+            if sanitized is None:
+                with _instructor(kit):
+                    raise RuntimeError(_("excluded by CourseDirectory.student_id_exclude"))
+            timings["prepare"] = time.monotonic() - began
+            stage, mark = "execute", time.monotonic()
+            kernels = {}
+            executions = {nb_id: execute_notebook(state, text, usage, kernels)
+                          for nb_id, text in sanitized.items()}
+            timings["kernels"] = kernels
+            timings["execute"] = time.monotonic() - mark
+            stage, mark = "grade", time.monotonic()
+            budget = max(e.seconds for e in executions.values()) + PLAN_SLACK
+            converter.plan = session.plan(plan, budget)
+            timings["plan_wait"] = time.monotonic() - mark
+            converter.finish(student, executions)
+            timings["finish"] = time.monotonic() - mark - timings["plan_wait"]
     except FATAL_ERRORS as exc:
-        record.failure, record.fatal = f"nbgrader stopped: {describe_error(exc)}", True
+        with _instructor(kit):
+            record.failure = _("nbgrader stopped: {error}").format(error=describe_error(exc))
+        record.fatal = True
     except Exception as exc:  # noqa: BLE001 - one student's failure, reported
-        record.failure = f"{stage}: {describe_error(exc)}"
+        with _instructor(kit):
+            record.failure = _(STAGES[stage]).format(error=describe_error(exc))
     finally:
         converter.exporter.refused = {}
         converter.forget(student)

@@ -6,6 +6,9 @@ replaced by the verdict computed here, in the grader's process: the score as
 the cell's last value (a builtin float, which ``SaveAutoGrades`` reads) and
 the message and hint above it. Stderr noise or forged "passed" lines
 therefore change nothing.
+
+Everything it writes is in the language of the submission's assignment
+(:mod:`.language`).
 """
 
 import json
@@ -17,10 +20,12 @@ from nbgrader.utils import is_grade
 from ..constants import RESULTS_FILE
 from ..core.results import GradedSubmission, ItemResult, Status
 from ..core.values import Unavailable
+from ..i18n import _
 from ..plan import verdicts
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from .cell_failures import cell_name, explain
+from .language import submission_language
 from .notebook_reading import unreadable_reason
 from .render import describe_figures, image_output, loss_curve_png, verdict_outputs
 from .restore_cells import was_restored
@@ -33,7 +38,8 @@ GRADED_KEY = "backprop_graded"
 
 def _with_events(result: ItemResult, events) -> ItemResult:
     if result.status == Status.ERROR and events:
-        result.message += " (" + " ".join(events) + ")"
+        result.message = _("{message} ({events})").format(message=result.message,
+                                                          events=" ".join(events))
     return result
 
 
@@ -46,15 +52,15 @@ def cell_result(cell, results, unreadable) -> ItemResult:
     points = float(meta.get("points", 0))
     if unreadable:
         return ItemResult(grade_id, 0, points, Status.ERROR,
-                          f"Your notebook could not be read: {unreadable}. "
-                          "Nothing of it was graded, so this item scores 0.")
+                          _("Your notebook could not be read: {reason}. Nothing of it was "
+                            "graded, so this item scores 0.").format(reason=unreadable))
     if was_restored(cell):
         return ItemResult(grade_id, 0, points, Status.ERROR,
-                          "This check cell was deleted or changed into another kind of "
-                          "cell; it was put back and scores 0.")
+                          _("This check cell was deleted or changed into another kind of "
+                            "cell; it was put back and scores 0."))
     if grade_id not in results:
         return ItemResult(grade_id, 0, points, Status.ERROR,
-                          "This course's grader has no check with this id.")
+                          _("This course's grader has no check with this id."))
     return results[grade_id]
 
 
@@ -62,7 +68,12 @@ class ApplyVerdicts(NbGraderPreprocessor):
     """Compute every item's verdict from the harvested values and store it."""
 
     def preprocess(self, nb, resources):
-        execution = Execution.stored(resources) or Execution.not_run("was never run by the grader")
+        with submission_language(resources):
+            return self._preprocess(nb, resources)
+
+    def _preprocess(self, nb, resources):
+        execution = (Execution.stored(resources)
+                     or Execution.not_run(_("was never run by the grader")))
         grader = BackpropGrader(parent=self)
         plan = resources.get(PLAN_KEY) or grader.plan()
         graded = verdicts.judge(execution, plan, carry_forward=grader.error_carried_forward,
@@ -92,7 +103,8 @@ class ApplyVerdicts(NbGraderPreprocessor):
             return
         png = loss_curve_png(final[2], plan.ex2_final[2])
         if png:
-            cell.outputs.insert(1, image_output(png, "Training loss: yours and the expected curve"))
+            cell.outputs.insert(1, image_output(png, _("Training loss: yours and the expected "
+                                                       "curve")))
 
     def _write_results(self, resources, graded: GradedSubmission):
         """Keep the structured results next to the graded notebook for reports."""

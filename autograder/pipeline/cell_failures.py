@@ -21,47 +21,52 @@ import re
 from dataclasses import dataclass
 
 from ..core.results import Status
+from ..i18n import N_, _
 
 #: What the assignment's cells do, by grade id.
 CELL_NAMES = {
-    "setup": "the first code cell (the imports)",
-    "ex1_setup": "the cell that sets up Example 1",
-    "ex1_backprop_step": "the cell that defines `backprop_step`",
-    "ex1_run": "the cell that calls `backprop_step`",
-    "ex2_data": "the cell that loads the data",
-    "ex2_hyperparameters": "the cell with the hyperparameters",
-    "ex2_train_nn": "the cell that defines `train_nn`",
-    "ex2_run": "the cell that calls `train_nn` (your training)",
-    "ex2_plot": "the cell that plots the loss",
-    "ex2_accuracy_print": "the cell that prints the accuracy",
+    "setup": N_("the first code cell (the imports)"),
+    "ex1_setup": N_("the cell that sets up Example 1"),
+    "ex1_backprop_step": N_("the cell that defines `backprop_step`"),
+    "ex1_run": N_("the cell that calls `backprop_step`"),
+    "ex2_data": N_("the cell that loads the data"),
+    "ex2_hyperparameters": N_("the cell with the hyperparameters"),
+    "ex2_train_nn": N_("the cell that defines `train_nn`"),
+    "ex2_run": N_("the cell that calls `train_nn` (your training)"),
+    "ex2_plot": N_("the cell that plots the loss"),
+    "ex2_accuracy_print": N_("the cell that prints the accuracy"),
 }
 
 #: The first sentence of an item that depends on a failed cell, by how the cell failed.
 ROOT = {
-    "error": "Not run because {cell} failed with {error}.",
-    "error_at": "Not run because {cell} failed with {error}, at line {line} of {where}.",
-    "timeout": "Not run because {cell} did not finish in time and was skipped.",
-    "timeout_after": "Not run because {cell} did not finish within {seconds} s and was skipped.",
-    "crash": "Not run because {cell} crashed the kernel and was skipped.",
-    "exit": "Not run because {cell} shut the kernel down and was skipped.",
-    "out_of_time": "Not run because your notebook used up its time before {cell}.",
-    "out_of_time_after": "Not run because {cause}, and no time was left to run your notebook "
-                         "again without it.",
+    "error": N_("Not run because {cell} failed with {error}."),
+    "error_at": N_("Not run because {cell} failed with {error}, at line {line} of {where}."),
+    "timeout": N_("Not run because {cell} did not finish in time and was skipped."),
+    "timeout_after": N_("Not run because {cell} did not finish within {seconds} s and was "
+                        "skipped."),
+    "crash": N_("Not run because {cell} crashed the kernel and was skipped."),
+    "exit": N_("Not run because {cell} shut the kernel down and was skipped."),
+    "out_of_time": N_("Not run because your notebook used up its time before {cell}."),
+    "out_of_time_after": N_("Not run because {cause}, and no time was left to run your "
+                            "notebook again without it."),
 }
 #: Every later item of the same example that depends on it, by how the cell failed.
 ABOVE = {
-    "error": "Not run because {cell} failed with {ename} (see above).",
-    "timeout": "Not run because {cell} did not finish in time (see above).",
-    "crash": "Not run because {cell} crashed the kernel (see above).",
-    "exit": "Not run because {cell} shut the kernel down (see above).",
-    "out_of_time": "Not run because your notebook ran out of time before {cell} (see above).",
+    "error": N_("Not run because {cell} failed with {ename} (see above)."),
+    "timeout": N_("Not run because {cell} did not finish in time (see above)."),
+    "crash": N_("Not run because {cell} crashed the kernel (see above)."),
+    "exit": N_("Not run because {cell} shut the kernel down (see above)."),
+    "out_of_time": N_("Not run because your notebook ran out of time before {cell} (see "
+                      "above)."),
 }
 
 #: The error names GuardedExecute writes into a cell it stopped, and what they mean.
 STOPPED = {"CellTimeoutError": "timeout", "KernelDied": "crash", "KernelExit": "exit",
            "CellSkipped": "out_of_time"}
 _WHERE = re.compile(r"Cell In\[(\d+)\], line (\d+)")
-_SECONDS = re.compile(r"within (\d+) s")
+#: The time limit in GuardedExecute's note of a cell that timed out, in English or Chinese
+#: ("did not finish within 60 s", "在 60 秒内没有运行完").
+_SECONDS = re.compile(r"within (\d+) s|(\d+) 秒内")
 #: The temporary file name IPython gives a cell, in a SyntaxError: " (3185.py, line 12)".
 _FILE = re.compile(r" \(\d+\.py, line \d+\)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -103,14 +108,14 @@ def cell_name(nb, index: int) -> str:
     cell = nb.cells[index]
     name = CELL_NAMES.get(grade_id(cell))
     if name:
-        return name
+        return _(name)
     first = next((line.strip() for line in str(cell.get("source", "")).splitlines()
                   if line.strip()), "")
     if len(first) > 50:
         first = first[:47] + "..."
     if not first:
-        return "cell {n}".format(n=index + 1)
-    return "cell {n} (`{first}`)".format(n=index + 1, first=first.replace("`", "'"))
+        return _("cell {n}").format(n=index + 1)
+    return _("cell {n} (`{first}`)").format(n=index + 1, first=first.replace("`", "'"))
 
 
 def _where(nb, traceback) -> tuple[int, str]:
@@ -138,8 +143,8 @@ def find_failures(nb) -> list[CellFailure]:
             ename = str(output.get("ename", ""))
             if ename in STOPPED:
                 seconds = _SECONDS.search(str(output.get("evalue", "")))
-                failures.append(CellFailure(index, STOPPED[ename],
-                                            seconds=int(seconds.group(1)) if seconds else 0))
+                failures.append(CellFailure(index, STOPPED[ename], seconds=int(
+                    seconds.group(1) or seconds.group(2)) if seconds else 0))
             else:
                 evalue = _FILE.sub("", str(output.get("evalue", ""))).strip()
                 error = f"{ename}: {evalue}" if evalue else ename
@@ -153,16 +158,16 @@ def _cause(nb, failure: CellFailure) -> str:
     """What stopped a cell, as a clause: "the cell that ... did not finish within 60 s"."""
     cell = cell_name(nb, failure.index)
     if failure.kind == "timeout" and failure.seconds:
-        return CAUSE["timeout_after"].format(cell=cell, seconds=failure.seconds)
-    return CAUSE[failure.kind].format(cell=cell)
+        return _(CAUSE["timeout_after"]).format(cell=cell, seconds=failure.seconds)
+    return _(CAUSE[failure.kind]).format(cell=cell)
 
 
 #: How a cell stopped the kernel, as the cause of a later lack of time.
 CAUSE = {
-    "timeout": "{cell} did not finish in time",
-    "timeout_after": "{cell} did not finish within {seconds} s",
-    "crash": "{cell} crashed the kernel",
-    "exit": "{cell} shut the kernel down",
+    "timeout": N_("{cell} did not finish in time"),
+    "timeout_after": N_("{cell} did not finish within {seconds} s"),
+    "crash": N_("{cell} crashed the kernel"),
+    "exit": N_("{cell} shut the kernel down"),
 }
 
 
@@ -171,19 +176,19 @@ def _root_sentence(nb, failure: CellFailure, failures) -> str:
     if failure.kind == "out_of_time":
         stopped = next((f for f in failures if f.kind in CAUSE), None)
         if stopped is not None:
-            return ROOT["out_of_time_after"].format(cause=_cause(nb, stopped))
+            return _(ROOT["out_of_time_after"]).format(cause=_cause(nb, stopped))
     if failure.kind == "error" and failure.line:
-        return ROOT["error_at"].format(cell=cell, error=failure.error, line=failure.line,
-                                       where=failure.where)
+        return _(ROOT["error_at"]).format(cell=cell, error=failure.error, line=failure.line,
+                                          where=failure.where)
     if failure.kind == "timeout" and failure.seconds:
-        return ROOT["timeout_after"].format(cell=cell, seconds=failure.seconds)
-    return ROOT[failure.kind].format(cell=cell, error=failure.error)
+        return _(ROOT["timeout_after"]).format(cell=cell, seconds=failure.seconds)
+    return _(ROOT[failure.kind]).format(cell=cell, error=failure.error)
 
 
 def above_sentence(nb, failure: CellFailure) -> str:
     """The short reminder, for a later item, of a failure reported above it."""
-    ename = failure.error.split(":", 1)[0] or "an error"
-    return ABOVE[failure.kind].format(cell=cell_name(nb, failure.index), ename=ename)
+    ename = failure.error.split(":", 1)[0] or _("an error")
+    return _(ABOVE[failure.kind]).format(cell=cell_name(nb, failure.index), ename=ename)
 
 
 def explain(items, nb, failures=None) -> None:

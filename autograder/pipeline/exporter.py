@@ -23,6 +23,9 @@ every student after it.
   folder (``generate_feedback`` would hand it to the student). The course's
   converter never makes such copies (:mod:`.submission_copy`); this catches
   a run whose converter is nbgrader's own.
+
+Why a notebook could not be read is written in the language of the
+submission's assignment (:mod:`.language`).
 """
 from __future__ import annotations
 
@@ -35,7 +38,9 @@ from nbconvert.exporters.exporter import ResourcesDict
 from traitlets import Dict, Integer
 
 from ..constants import MARK, UNREADABLE
+from ..i18n import _
 from .cell_metadata import gradebook_cells, normalize_nbgrader_metadata, strip_marks
+from .language import submission_language
 from .notebook_reading import NOTE, UnreadableNotebook, read_notebook
 from .submission_folder import link_below, not_plain_files
 
@@ -67,6 +72,10 @@ class SafeNotebookExporter(NotebookExporter):
 
     # -- reading -------------------------------------------------------------------
     def from_filename(self, filename, resources=None, **kw):
+        with submission_language(resources):
+            return self._from_filename(filename, resources, **kw)
+
+    def _from_filename(self, filename, resources=None, **kw):
         if resources is None:
             resources = ResourcesDict()
         if "metadata" not in resources or resources["metadata"] == "":
@@ -89,7 +98,8 @@ class SafeNotebookExporter(NotebookExporter):
                 root = coursedir.format_path(coursedir.submitted_directory, ".", ".")
                 folder = link_below(os.path.abspath(path), os.path.normpath(root))
                 if folder:
-                    raise UnreadableNotebook("it is in a folder reached through a symbolic link")
+                    raise UnreadableNotebook(_("it is in a folder reached through a symbolic "
+                                               "link"))
             if filename in self.refused:
                 raise UnreadableNotebook(self.refused[filename])
             nb = read_notebook(filename, self.max_bytes)
@@ -120,7 +130,7 @@ class SafeNotebookExporter(NotebookExporter):
                 self.log.warning("Release notebook %s not readable either (%s)", release, exc)
         if nb is None:
             nb = nbformat.v4.new_notebook()
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(NOTE.format(reason=reason)))
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(_(NOTE).format(reason=reason)))
         nb.metadata[MARK] = {UNREADABLE: reason}
         return nb
 

@@ -7,7 +7,11 @@
   HTML file alone; the formgrader's pages are written the same way;
 * a check cell shows its verdict only: no source, no ``In [ ]`` and no
   ``Out[ ]: 0.0`` (the score nbgrader read is in the verdict already);
-* the summary at the top names each item instead of "Test cell".
+* the summary at the top names each item instead of "Test cell";
+* the page is in the language of the submission's assignment
+  (``resources["nbgrader"]["assignment"]``, :mod:`.language`): the template's
+  words through ``jinja2.ext.i18n`` with the course's ``_`` and ``ngettext``,
+  the verdicts as the autograde step wrote them, the item titles looked up.
 """
 
 import html
@@ -18,7 +22,10 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
+from .. import i18n
 from ..core.course import ITEMS_BY_ID
+from ..i18n import _
+from .language import submission_language
 from .math_html import MATH_STYLE
 from .render import inline_html
 from .student_html import markdown2html
@@ -50,9 +57,27 @@ def name_items(page: str) -> str:
     """The summary's "Test cell" links, named after their items."""
     def title(match):
         item = ITEMS_BY_ID.get(match.group(1))
-        label = inline_html(item.title) if item else html.escape(match.group(1))
+        label = inline_html(_(item.title)) if item else html.escape(match.group(1))
         return f'<a href="#{match.group(1)}">{label}</a>'
     return _SUMMARY_ENTRY.sub(title, page)
+
+
+#: The ``lang`` of a page in a language other than English (its ``<html>`` tag).
+HTML_LANG = {"zh_CN": "zh-CN"}
+
+
+def with_language(page: str, code: str) -> str:
+    """The page's ``<html>`` tag with the language it is written in (English pages as
+    nbgrader writes them)."""
+    tag = HTML_LANG.get(code)
+    return page.replace("<html>", f'<html lang="{tag}">', 1) if tag else page
+
+
+def install_i18n(environment) -> None:
+    """Let the templates of ``environment`` look words up in the current language:
+    ``{% trans %}`` and ``_()`` (Babel extracts both, see babel.cfg)."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(gettext=i18n._, ngettext=i18n.ngettext, newstyle=True)
 
 
 class FeedbackExporter(HTMLExporter):
@@ -71,6 +96,12 @@ class FeedbackExporter(HTMLExporter):
         super().__init__(**kwargs)
         self.register_preprocessor(VerdictOnly, enabled=True)
 
+    def _create_environment(self):
+        environment = super()._create_environment()
+        install_i18n(environment)
+        return environment
+
     def from_notebook_node(self, nb, resources=None, **kw):
-        page, resources = super().from_notebook_node(nb, resources, **kw)
-        return name_items(page), resources
+        with submission_language(resources) as code:
+            page, resources = super().from_notebook_node(nb, resources, **kw)
+            return with_language(name_items(page), code), resources

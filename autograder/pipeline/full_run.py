@@ -23,14 +23,13 @@ called the stand-in (no ``train_nn`` yet, the cell deleted), the harvest makes
 the full call itself, after its other calls.
 """
 
-import inspect
 import json
 
 from ..constants import MAX_VALUE_SIZE
 from ..core.course import EX2_RUN_CELL
-from ..student import harvest
+from ..i18n import N_, _
+from .harvest_cell import HARVEST_SOURCE
 
-HARVEST_SOURCE = inspect.getsource(harvest)
 #: The one name the hidden cells add to the notebook (removed by RESTORE_CODE).
 NAME = "_backprop_full_run"
 
@@ -56,15 +55,28 @@ RESTORE_CODE = (f"try:\n"
                 f"    del {NAME}\n")
 
 
-def harvest_spec(spec: dict, skipped_reason: str | None) -> dict:
+#: Why the harvest finds no full training, by how GuardedExecute stopped the training cell
+#: (the error name it wrote into the cell): what the cell itself says, told of that cell.
+SKIPPED = {
+    "KernelDied": N_("the cell that trains the network crashed the kernel, so the grader ran "
+                     "your notebook again without it"),
+    "CellTimeoutError": N_("the cell that trains the network did not finish within {seconds} "
+                           "s, so the grader ran your notebook again without it"),
+    "KernelExit": N_("the cell that trains the network shut the kernel down, so the grader "
+                     "ran your notebook again without it"),
+    "OutputLost": N_("the cell that trains the network sent output that did not arrive in "
+                     "full (too large, or never sent), so the grader ran your notebook again "
+                     "without it"),
+    "CellSkipped": N_("the cell that trains the network was not run: your notebook used up "
+                      "the {seconds} s the grader allows for it"),
+}
+
+
+def harvest_spec(spec: dict, stopped: str | None, seconds=None) -> dict:
     """The harvest's spec, saying why the training cell did not run, if it did not
-    (``skipped_reason``: what the skipped cell itself says, see ``GuardedExecute``)."""
-    if not skipped_reason:
+    (``stopped``: the error name ``GuardedExecute`` wrote into the skipped cell, a key of
+    :data:`SKIPPED`; ``seconds``: the time limit it ran into), in the current language."""
+    if not stopped:
         return spec
-    reason = skipped_reason.rstrip(".")
-    if reason.lower().startswith("this cell "):  # "This cell crashed the kernel, so ..."
-        why = "the cell that trains the network " + reason[len("this cell "):]
-    else:  # "Not run: your notebook used up ..."
-        rest = reason[len("not run: "):] if reason.lower().startswith("not run: ") else reason
-        why = "the cell that trains the network was not run: " + rest[:1].lower() + rest[1:]
+    why = _(SKIPPED.get(stopped, SKIPPED["KernelDied"])).format(seconds=seconds)
     return dict(spec, ex2=dict(spec["ex2"], full_run_skipped=why))

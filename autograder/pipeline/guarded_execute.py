@@ -20,11 +20,11 @@ This replaces nbgrader's ``Execute`` in the autograde pipeline:
 
 What the run handed over goes into ``resources`` as one
 :class:`~autograder.plan.execution.Execution` for
-:class:`~autograder.pipeline.apply_verdicts.ApplyVerdicts`.
+:class:`~autograder.pipeline.apply_verdicts.ApplyVerdicts`. What the grader
+writes into the notebook and the record (why a cell was skipped, the run's
+events) is in the language of the submission's assignment (:mod:`.language`).
 """
 
-import inspect
-import json
 import os
 import shutil
 import tempfile
@@ -36,36 +36,21 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer, Type, default
 
-from ..constants import GRADING_ENV, MAX_VALUE_SIZE, PAYLOAD_FILE
+from ..constants import PAYLOAD_FILE
+from ..i18n import N_, _, ngettext
 from ..plan import payload as payloads
 from ..plan.execution import Execution
 from ..plan.settings import BackpropGrader
 from ..sandbox.kernel_manager import SandboxedKernelManager
-from ..sandbox.kernel_messages import KERNEL_PACKER_CODE
-from ..student import harvest
 from . import full_run
 from .cell_failures import cell_name
+from .harvest_cell import harvest_code, preamble
+from .language import language_of, submission_language
 from .notebook_reading import unreadable_reason
 from .output_gate import OutputGate
 
-PREAMBLE = (f"import os as _os; _os.environ[{GRADING_ENV!r}] = '1'; del _os\n"
-            + KERNEL_PACKER_CODE)
-#: The harvest program, as the kernel receives it.
-HARVEST_SOURCE = inspect.getsource(harvest)
-
-
-def harvest_code(spec: dict, out_path: str) -> str:
-    """The cell that runs the harvest in the student's kernel: the module's
-    source, run in a namespace of its own, then :func:`harvest.run` called on
-    the notebook's globals. One name is added to the notebook, and removed."""
-    return (f"_backprop_harvest = {{'__name__': 'backprop_harvest'}}\n"
-            f"exec(compile({HARVEST_SOURCE!r}, 'backprop_harvest.py', 'exec'), "
-            f"_backprop_harvest)\n"
-            f"try:\n"
-            f"    _backprop_harvest['run'](globals(), {json.dumps(spec)!r}, {out_path!r}, "
-            f"{MAX_VALUE_SIZE!r})\n"
-            f"finally:\n"
-            f"    del _backprop_harvest\n")
+#: What a cell says when the notebook's time ran out before it.
+OUT_OF_TIME = N_("Not run: your notebook used up the {n} s the grader allows for it.")
 
 
 def _note(cell, name, text):
@@ -143,8 +128,14 @@ class GuardedExecute(OutputGate, Execute):
 
     # -- running ----------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
+        self._messages_language = language_of(resources)  # for the output gate's notes
+        with submission_language(resources):
+            return self._preprocess(nb, resources)
+
+    def _preprocess(self, nb, resources):
         if unreadable_reason(nb):  # a stand-in for an unreadable file: nothing to run
-            Execution.not_run("was not graded: your notebook could not be read").store(resources)
+            Execution.not_run(_("was not graded: your notebook could not be read")).store(
+                resources)
             return nb, resources
         started = monotonic()
         self._deadline = started + self.submission_timeout
@@ -152,7 +143,7 @@ class GuardedExecute(OutputGate, Execute):
         if spec is None:
             spec = BackpropGrader(parent=self).plan().harvest_spec()
         skipped, events, payload = {}, [], None
-        self._skip_names = {}
+        self._skip_names, self._skip_seconds = {}, {}
         for attempt in range(self.max_restarts + 1):
             payload, restart = self._attempt(nb, resources, spec, skipped, events)
             if not restart:
@@ -160,11 +151,14 @@ class GuardedExecute(OutputGate, Execute):
             self.log.info("Restarting the kernel without the cells %s (attempt %d)",
                           sorted(skipped), attempt + 2)
         else:
-            events.append("The grader stopped running your notebook after {n} crashes or "
-                          "hangs.".format(n=self.max_restarts + 1))
+            runs = self.max_restarts + 1
+            events.append(ngettext("The grader stopped running your notebook after {n} crash "
+                                   "or hang.", "The grader stopped running your notebook "
+                                   "after {n} crashes or hangs.", runs).format(n=runs))
         if payload is None:
-            payload = payloads.Payload(None, "could not be checked because your notebook "
-                                       "crashed or hung before the grader could call it")
+            payload = payloads.Payload(None, _("could not be checked because your notebook "
+                                               "crashed or hung before the grader could call "
+                                               "it"))
         Execution(payload=payload.raw, problem=payload.problem, events=events,
                   skipped=dict(skipped), seconds=monotonic() - started).store(resources)
         return self.nb, resources
@@ -180,7 +174,7 @@ class GuardedExecute(OutputGate, Execute):
         with self.setup_kernel():
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
-            self._run_hidden(PREAMBLE, 30)
+            self._run_hidden(preamble(self._messages_language), 30)
             training = full_run.training_cell(self.nb)
             for index, cell in enumerate(self.nb.cells):
                 if cell.cell_type != "code":
@@ -190,10 +184,10 @@ class GuardedExecute(OutputGate, Execute):
                     _note(cell, self._skip_names.get(index, "CellSkipped"), skipped[index])
                     continue
                 if self._remaining() <= 0:
-                    reason = ("Not run: your notebook used up the {n} s the grader allows "
-                              "for it.").format(n=self.submission_timeout)
+                    reason = _(OUT_OF_TIME).format(n=self.submission_timeout)
                     _note(cell, "CellSkipped", reason)
                     skipped[index] = reason
+                    self._skip_seconds[index] = self.submission_timeout
                     continue
                 limit = self._get_timeout(cell)
                 self._interrupted = False
@@ -213,27 +207,30 @@ class GuardedExecute(OutputGate, Execute):
                 if self._timed_out(cell):
                     return self._skip(cell, index, "CellTimeoutError", skipped, events,
                                       limit), True
-            spec = full_run.harvest_spec(spec, skipped.get(training))
+            if training in skipped:
+                spec = full_run.harvest_spec(spec, self._skip_names.get(training, "CellSkipped"),
+                                             self._skip_seconds.get(training))
             return self._harvest(spec, events), False
 
     #: What the cell and the run's events say about a cell that stopped the kernel.
     SKIP_NOTES = {
-        "KernelDied": ("This cell crashed the kernel, so the grader ran your notebook again "
-                       "without it.", "{cell} crashed the kernel."),
-        "CellTimeoutError": ("This cell did not finish within {seconds} s, so the grader ran "
-                             "your notebook again without it.",
-                             "{cell} did not finish within {seconds} s."),
-        "KernelExit": ("This cell shut the kernel down, so the grader ran your notebook again "
-                       "without it.", "{cell} shut the kernel down."),
+        "KernelDied": (N_("This cell crashed the kernel, so the grader ran your notebook "
+                          "again without it."), N_("{cell} crashed the kernel.")),
+        "CellTimeoutError": (N_("This cell did not finish within {seconds} s, so the grader "
+                                "ran your notebook again without it."),
+                             N_("{cell} did not finish within {seconds} s.")),
+        "KernelExit": (N_("This cell shut the kernel down, so the grader ran your notebook "
+                          "again without it."), N_("{cell} shut the kernel down.")),
         # a message the client refused (too large) takes the rest of the cell's output along
-        "OutputLost": ("This cell sent output that did not arrive in full (too large, or "
-                       "never sent), so the grader ran your notebook again without it.",
-                       "{cell} lost its output."),
+        "OutputLost": (N_("This cell sent output that did not arrive in full (too large, or "
+                          "never sent), so the grader ran your notebook again without it."),
+                       N_("{cell} lost its output.")),
     }
 
     def _skip(self, cell, index, ename, skipped, events, seconds=None):
         """Note why a cell stopped the kernel; skip it when the notebook runs again."""
-        note, event = self.SKIP_NOTES[ename]
+        note, event = (_(text) for text in self.SKIP_NOTES[ename])
+        self._skip_seconds[index] = seconds
         fields = dict(cell=cell_name(self.nb, index), seconds=seconds)
         if ename != "CellTimeoutError" or not any(
                 out.get("ename") == ename for out in cell.get("outputs", [])
@@ -286,14 +283,14 @@ class GuardedExecute(OutputGate, Execute):
         try:
             code = harvest_code(spec, os.path.join(inside, PAYLOAD_FILE))
             limit = self.harvest_timeout + 10
-            late = ("The grader's calls of your functions did not finish within {n} s."
-                    .format(n=limit))
+            late = _("The grader's calls of your functions did not finish within {n} s.").format(
+                n=limit)
             try:
                 cell = self._run_hidden(code, limit)
                 if self._timed_out(cell):
                     events.append(late)
             except DeadKernelError:
-                events.append("The kernel crashed while the grader called your functions.")
+                events.append(_("The kernel crashed while the grader called your functions."))
             except CellTimeoutError:  # the student's code ignored the interrupt
                 events.append(late)
             if hasattr(self.km, "read_exchange"):
@@ -302,8 +299,8 @@ class GuardedExecute(OutputGate, Execute):
             else:
                 payload = payloads.read_payload(os.path.join(host, PAYLOAD_FILE))
             if not payload.complete and not payload.problem:
-                payload.problem = ("was not reached: the kernel crashed or hung while the grader "
-                                   "called your functions")
+                payload.problem = _("was not reached: the kernel crashed or hung while the "
+                                    "grader called your functions")
             for entry in payload.raw.values():  # calls the grader interrupted: say how long
                 if isinstance(entry, dict) and entry.get("kind") == "timeout":
                     entry["seconds"] = limit

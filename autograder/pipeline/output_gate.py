@@ -20,12 +20,17 @@ closes two of them:
   would write the hidden inputs into a visible cell of the saved notebook;
 * comm traffic is ignored: no widget state is kept, no comm target runs.
 
-A message the gate cannot make sense of is dropped, never raised on.
+A message the gate cannot make sense of is dropped, never raised on. The
+gate's own notes are in the submission's language (``_messages_language``,
+set by the execution step: nbclient may handle messages in another thread).
 """
 
 from __future__ import annotations
 
 from nbformat.v4 import new_output
+
+from .. import i18n
+from ..i18n import _
 
 #: What every saved output costs besides its content (its JSON keys and type).
 OUTPUT_OVERHEAD = 100
@@ -71,6 +76,11 @@ class OutputGate:
     the notebook and wrap the grader's own code in :meth:`hidden_run`.
     """
 
+    def _say(self, message: str) -> str:
+        """``message`` in the language of the submission being run."""
+        with i18n.language(getattr(self, "_messages_language", None) or i18n.current()):
+            return _(message)
+
     def open_gate(self) -> None:
         """A fresh budget (each run of the notebook starts with an empty one)."""
         self._output_bytes, self._capped, self._hidden = 0, set(), False
@@ -85,8 +95,10 @@ class OutputGate:
             self._output_bytes = self.max_output_bytes + 1
             if cell_index not in self._capped and 0 <= cell_index < len(self.nb.cells):
                 self._capped.add(cell_index)
-                self.nb.cells[cell_index].outputs.append(new_output("stream", name="stdout", text=(
-                    f"\n[output cut: more than {self.max_output_bytes} bytes of output]\n")))
+                note = self._say("[output cut: more than {n} bytes of output]").format(
+                    n=self.max_output_bytes)
+                self.nb.cells[cell_index].outputs.append(new_output("stream", name="stdout",
+                                                                    text=f"\n{note}\n"))
             return False
         self._output_bytes += cost
         return True
@@ -146,14 +158,14 @@ class OutputGate:
         if self._hidden or not isinstance(content, dict) or content.get("status") != "error":
             return
         if not well_formed("error", content):
-            content.update(ename="Error", evalue="[an error the grader could not read]",
-                           traceback=[])
+            content.update(ename="Error", evalue=self._say("[an error the grader could not "
+                                                           "read]"), traceback=[])
         if any(out.get("output_type") == "error" and out.get("ename") == content["ename"]
                for out in cell.get("outputs", [])):
             return  # nbgrader adds nothing: the error is shown already
         if not self._charge(output_cost(content, self._output_left()), cell_index):
             content.update(ename=content["ename"][:80],
-                           evalue="[cut: the output limit was reached]", traceback=[])
+                           evalue=self._say("[cut: the output limit was reached]"), traceback=[])
 
 
 def well_formed(msg_type: str, content: dict) -> bool:

@@ -5,22 +5,53 @@ carried-forward marks included, has its own icon and colour. Messages are
 written in a little Markdown (code in backticks, *emphasis*), rendered here
 by :func:`inline_html`, which escapes everything else: a message may quote a
 student's exception text.
+
+Every word shown is looked up in the current language (the submission's, set
+by the step that calls these functions); a status is shown by
+:func:`status_text`, never by its value, which JSON files and code read.
 """
 
 import html
 import re
+import threading
 
 from nbformat.v4 import new_output
 
+from .. import i18n, plot_fonts
 from ..core.course import ITEMS_BY_ID
 from ..core.diagnose import CATALOGUE
-from ..core.messages import plural
 from ..core.results import ItemResult, Status
+from ..i18n import N_, _, ngettext
 
 
 def diagnosis_title(result: ItemResult) -> str:
     mistake = CATALOGUE.get(result.diagnosis)
-    return mistake.title if mistake else result.diagnosis
+    return _(mistake.title) if mistake else result.diagnosis
+
+
+#: How each status is shown to a reader (the values stay what code and JSON read).
+STATUS_TEXT = {Status.CORRECT: N_("correct"), Status.PARTIAL: N_("partial"),
+               Status.INCORRECT: N_("incorrect"), Status.NOT_ATTEMPTED: N_("not attempted"),
+               Status.ERROR: N_("error"), Status.CARRIED_FORWARD: N_("carried forward")}
+
+
+def status_text(status) -> str:
+    """``status`` in the reader's words."""
+    status = Status.parse(status)
+    return _(STATUS_TEXT.get(status, status.value))
+
+
+def item_title(result: ItemResult) -> str:
+    """The item's title (its Markdown), or its grade id for an item the course does not have."""
+    item = ITEMS_BY_ID.get(result.grade_id)
+    return _(item.title) if item else result.grade_id
+
+
+def _labelled(label: str, body: str) -> str:
+    """A label ("Hint:", in the reader's language) in italics, then ``body`` (HTML); no
+    space after a label that ends with a full-width colon."""
+    space = "" if label.endswith("\N{FULLWIDTH COLON}") else " "
+    return f"<br><em>{html.escape(label)}</em>{space}{body}"
 
 
 def _svg(body: str, colour: str) -> str:
@@ -69,36 +100,39 @@ def inline_html(text: str) -> str:
 
 
 def points_text(result: ItemResult) -> str:
-    return plural(int(result.max_score) if result.max_score == int(result.max_score) else 2,
-                  "{score:g} of {max:g} point", "{score:g} of {max:g} points").format(
-                      score=result.score, max=result.max_score)
+    count = int(result.max_score) if result.max_score == int(result.max_score) else 2
+    return ngettext("{score:g} of {max:g} point", "{score:g} of {max:g} points",
+                    count).format(score=result.score, max=result.max_score)
 
 
 def as_html(result: ItemResult) -> str:
     colour = COLOURS.get(result.status, "#333")
-    item = ITEMS_BY_ID.get(result.grade_id)
-    title = inline_html(item.title) if item else html.escape(result.grade_id)
+    title = (inline_html(item_title(result)) if result.grade_id in ITEMS_BY_ID
+             else html.escape(result.grade_id))
+    heading = _("{title}: {points} ({status})").format(
+        title=title, points=html.escape(points_text(result)),
+        status=html.escape(status_text(result.status)))
     parts = [
         f'<div class="backprop-verdict" id="{html.escape(result.grade_id)}" '
         f'style="border-left:4px solid {colour};padding:4px 10px;line-height:1.5">',
-        f'<strong style="color:{colour}">{ICONS.get(result.status, "")}{title}: '
-        f'{points_text(result)} ({html.escape(result.status.value)})</strong><br>',
+        f'<strong style="color:{colour}">{ICONS.get(result.status, "")}{heading}</strong><br>',
         inline_html(result.message),
     ]
     if result.diagnosis:
-        parts.append(f"<br><em>Diagnosis:</em> {inline_html(diagnosis_title(result))}")
+        parts.append(_labelled(_("Diagnosis:"), inline_html(diagnosis_title(result))))
     if result.hint:
-        parts.append(f"<br><em>Hint:</em> {inline_html(result.hint)}")
+        parts.append(_labelled(_("Hint:"), inline_html(result.hint)))
     parts.append("</div>")
     return "".join(parts)
 
 
 def as_text(result: ItemResult) -> str:
-    lines = [f"{points_text(result)} ({result.status.value}): {result.message}"]
+    lines = [_("{points} ({status}): {message}").format(
+        points=points_text(result), status=status_text(result.status), message=result.message)]
     if result.diagnosis:
-        lines.append(f"Diagnosis: {diagnosis_title(result)}")
+        lines.append(_("Diagnosis: {title}").format(title=diagnosis_title(result)))
     if result.hint:
-        lines.append(f"Hint: {result.hint}")
+        lines.append(_("Hint: {hint}").format(hint=result.hint))
     return "\n".join(lines)
 
 
@@ -117,6 +151,9 @@ def verdict_outputs(result: ItemResult) -> list:
 
 #: The largest loss value the plot draws.
 PLOT_LIMIT = 1e6
+#: matplotlib's settings are global: one plot at a time is drawn with the course's fonts
+#: (a worker grades in several threads).
+_DRAWING = threading.Lock()
 
 
 def loss_curve_png(student, reference) -> str | None:
@@ -124,10 +161,13 @@ def loss_curve_png(student, reference) -> str | None:
 
     Drawn on a bare ``Figure`` with a fixed layout (no pyplot state, no layout
     pass): it is drawn once per graded submission, in the coordinating process.
+    Its labels are in the current language when this machine has the fonts to
+    draw it (:mod:`autograder.plot_fonts`), in English otherwise.
     """
     import base64
     import io
 
+    import matplotlib
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -136,21 +176,24 @@ def loss_curve_png(student, reference) -> str | None:
     except (TypeError, ValueError):
         return None
     reference = np.asarray(reference, dtype=float).ravel()
-    fig = Figure(figsize=(6, 3.4), dpi=80)
-    ax = fig.add_axes((0.13, 0.14, 0.83, 0.76))
-    ax.plot(np.arange(1, reference.size + 1), reference, color="#1b6e20", lw=2,
-            label="expected (reference)")
-    # Only a curve matplotlib can scale is drawn: a y-range as wide as ±1e308
-    # overflows its tick arithmetic (a training MSE lies between 0 and 1 anyway).
-    if student.size and np.all(np.isfinite(student)) and np.max(np.abs(student)) <= PLOT_LIMIT:
-        ax.plot(np.arange(1, student.size + 1), student, color="#a31515", lw=1.5,
-                ls="--", label="your training")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training MSE (all records)")
-    ax.set_title("Training loss: yours against the expected curve")
-    ax.legend(loc="upper right")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    with _DRAWING, i18n.language(plot_fonts.plot_language()), \
+            matplotlib.rc_context(plot_fonts.font_rc()):
+        fig = Figure(figsize=(6, 3.4), dpi=80)
+        ax = fig.add_axes((0.13, 0.14, 0.83, 0.76))
+        ax.plot(np.arange(1, reference.size + 1), reference, color="#1b6e20", lw=2,
+                label=_("expected (reference)"))
+        # Only a curve matplotlib can scale is drawn: a y-range as wide as ±1e308
+        # overflows its tick arithmetic (a training MSE lies between 0 and 1 anyway).
+        if student.size and np.all(np.isfinite(student)) \
+                and np.max(np.abs(student)) <= PLOT_LIMIT:
+            ax.plot(np.arange(1, student.size + 1), student, color="#a31515", lw=1.5,
+                    ls="--", label=_("your training"))
+        ax.set_xlabel(_("epoch"))
+        ax.set_ylabel(_("training MSE (all records)"))
+        ax.set_title(_("Training loss: yours against the expected curve"))
+        ax.legend(loc="upper right")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -161,7 +204,7 @@ def image_output(png_base64: str, caption: str):
 
 
 #: The alternative text of a figure the student's own cell drew.
-STUDENT_FIGURE = "A figure from {cell}."
+STUDENT_FIGURE = N_("A figure from {cell}.")
 
 
 def describe_figures(nb, name_of) -> None:
@@ -174,4 +217,4 @@ def describe_figures(nb, name_of) -> None:
                 if mime in data:
                     meta = output.setdefault("metadata", {}).setdefault(mime, {})
                     if not meta.get("alt") and not cell.get("metadata", {}).get("alt"):
-                        meta["alt"] = STUDENT_FIGURE.format(cell=name_of(index))
+                        meta["alt"] = _(STUDENT_FIGURE).format(cell=name_of(index))

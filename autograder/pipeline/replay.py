@@ -17,6 +17,7 @@ The converter puts the record in the notebook's ``resources`` under
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from ..i18n import _
 from ..plan.execution import Execution
 
 REPLAY_KEY = "backprop_replay"
@@ -37,12 +38,13 @@ class ReplayExecution(NbGraderPreprocessor):
         execution = resources.get(REPLAY_KEY)
         if not isinstance(execution, Execution):
             key = resources.get("nbgrader", {})
-            raise RuntimeError(f"no execution result for {key}: ReplayExecution only runs "
-                               "inside `backprop grade`; use GuardedExecute elsewhere")
+            raise RuntimeError(_("no execution result for {key}: ReplayExecution only runs "
+                                 "inside `backprop grade`; use GuardedExecute elsewhere").format(
+                                     key=key))
         executed = nbformat.reads(execution.notebook, as_version=4)
         if _signature(executed) != _signature(nb):
             info = resources.get("nbgrader", {})
-            raise ReplayMismatch(f"the executed notebook of {info.get('student')} does not "
-                                 "match the sanitized notebook")
+            raise ReplayMismatch(_("the executed notebook of {student} does not match the "
+                                   "sanitized notebook").format(student=info.get("student")))
         execution.store(resources)
         return executed, resources

@@ -26,7 +26,7 @@ from ..constants import (
     SOLUTIONS_DIR,
     STATE_DIR,
 )
-from ..core.course import ASSIGNMENT
+from ..core.course import ASSIGNMENT, EDITIONS
 from .apply_verdicts import ApplyVerdicts
 from .check_metadata import CheckCellMetadata
 from .exporter import SafeNotebookExporter
@@ -103,7 +103,11 @@ def configure(c, course_root, assignment=ASSIGNMENT):
         str(nbgrader_templates / "templates"),
         str(nbgrader_templates / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
 
-    public = root / "release" / assignment
+    # The public files (data_prep.py, binary.csv) of the release: every edition ships the
+    # same bytes, so the assignment's own release, or any edition's that exists, serves.
+    public = next((folder for folder in [root / "release" / assignment] +
+                   [root / "release" / name for name in EDITIONS] if folder.is_dir()),
+                  root / "release" / assignment)
     c.BackpropGrader.solutions_dir = str(root / SOLUTIONS_DIR)
     c.BackpropGrader.public_dir = str(public)
     c.BackpropGrader.cache_dir = str(root / STATE_DIR / CACHE_DIR)

@@ -38,6 +38,7 @@ from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
 from traitlets import Integer
 
+from ..i18n import _
 from ..safe_trees import TreeWalk
 from ..sandbox.leftovers import sweep
 
@@ -109,11 +110,13 @@ def check_timestamp(folder: str) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise SubmissionRefused(f"its {TIMESTAMP} cannot be read ({exc.strerror})") from None
+        raise SubmissionRefused(_("its {file} cannot be read ({error})").format(
+            file=TIMESTAMP, error=exc.strerror)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise SubmissionRefused(f"its {TIMESTAMP} is not a regular file")
+        raise SubmissionRefused(_("its {file} is not a regular file").format(file=TIMESTAMP))
     if info.st_size > 4096:
-        raise SubmissionRefused(f"its {TIMESTAMP} holds {info.st_size:,} bytes, not a time")
+        raise SubmissionRefused(_("its {file} holds {size:,} bytes, not a time").format(
+            file=TIMESTAMP, size=info.st_size))
 
 
 def copy_file(source: str, rel: str, dest: str, max_bytes: int) -> int:

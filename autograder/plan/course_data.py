@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import _
 from .loader import load_module
 
 
@@ -54,7 +55,8 @@ def load_course_data(public_dir, cache=None) -> CourseData:
     (read back from ``cache`` when it holds the split of these files)."""
     path = Path(public_dir) / "data_prep.py"
     if not path.is_file():
-        raise FileNotFoundError(f"the data preparation module is missing: {path}")
+        raise FileNotFoundError(_("the data preparation module is missing: {path}").format(
+            path=path))
     if cache is None:
         values = _run_data_prep(path)
     else:

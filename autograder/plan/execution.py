@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from .payload import Payload
 
 #: Where the record sits in nbconvert's ``resources`` between the two steps.
@@ -58,7 +59,8 @@ class Execution:
                        seconds=float(data.get("seconds") or 0.0),
                        notebook=str(data.get("notebook") or ""))
         except (AttributeError, TypeError, ValueError) as exc:
-            return cls.not_run(f"could not be read back from the grader's worker ({exc})")
+            return cls.not_run(_("could not be read back from the grader's worker ({error})")
+                               .format(error=exc))
 
     # -- nbconvert's resources -------------------------------------------------------
     def store(self, resources: dict) -> None:

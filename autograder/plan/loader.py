@@ -11,6 +11,7 @@ import importlib.util
 from pathlib import Path
 
 from ..constants import SOLUTIONS_DIR
+from ..i18n import _
 
 
 def load_module(path, name: str):
@@ -18,7 +19,7 @@ def load_module(path, name: str):
     path = Path(path)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path} as Python code")
+        raise ImportError(_("cannot load {path} as Python code").format(path=path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -34,6 +35,7 @@ def load_solution(solutions_dir, stem: str):
     when the file is missing."""
     path = Path(solutions_dir) / f"{stem}.py"
     if not path.is_file():
-        raise FileNotFoundError(f"the course's {stem} code is missing: {path} (the grader "
-                                f"needs the course's {SOLUTIONS_DIR}/ folder)")
+        raise FileNotFoundError(_("the course's {name} code is missing: {path} (the grader "
+                                  "needs the course's {folder}/ folder)").format(
+                                      name=stem, path=path, folder=SOLUTIONS_DIR))
     return load_module(path, f"_backprop_{stem}")

@@ -15,6 +15,7 @@ import secrets
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
+from ..i18n import _
 from ..run_state import memo
 from .cache import PlanCache
 from .course_data import load_course_data
@@ -52,8 +53,8 @@ class BackpropGrader(LoggingConfigurable):
     def plan(self):
         """The run's plan for these settings, built the first time it is asked for."""
         if not self.solutions_dir or not self.public_dir:
-            raise ValueError("BackpropGrader.solutions_dir and public_dir must be set "
-                             "(nbgrader_config.py does it with autograder.pipeline.setup)")
+            raise ValueError(_("BackpropGrader.solutions_dir and public_dir must be set "
+                               "(nbgrader_config.py does it with autograder.pipeline.setup)"))
         seed = self.seed()
         key = ("plan", self.solutions_dir, self.public_dir, seed, self.cache_dir)
 

@@ -13,6 +13,7 @@ from ..core.checks import training_run
 from ..core.course import EX1_INPUTS, EX1_QUANTITIES, ITEMS
 from ..core.results import GradedSubmission, ItemResult, Status
 from ..core.values import Unavailable
+from ..i18n import _
 
 WEIGHTS = ("weights_input_hidden", "weights_hidden_output", "losses")
 
@@ -24,7 +25,8 @@ def accuracy_of(plan, final):
         w1 = np.asarray(final[0], dtype=float).reshape(plan.ex2_initial[0].shape)
         w2 = np.asarray(final[1], dtype=float).reshape(plan.ex2_initial[1].shape)
     except (TypeError, ValueError):
-        return Unavailable("returned weights of the wrong shape, so the accuracy cannot be measured")
+        return Unavailable(_("returned weights of the wrong shape, so the accuracy cannot be "
+                             "measured"))
     with np.errstate(all="ignore"):
         return oracle.accuracy(plan.data.features_test, plan.data.targets_test, w1, w2)
 

@@ -1,10 +1,17 @@
-"""The class report's charts, drawn on bare matplotlib figures (no pyplot state)."""
+"""The class report's charts, drawn on bare matplotlib figures (no pyplot state).
+
+Their labels are in the current language when its glyphs can be drawn here, in
+English otherwise (:func:`autograder.plot_fonts.plot_language`), with
+the fonts that language needs.
+"""
 
 import io
-import textwrap
 
+from .. import i18n, plot_fonts
 from ..core.course import ITEMS, TOTAL_POINTS
-from ..core.diagnose import CATALOGUE
+from ..core.diagnose import title
+from ..i18n import _
+from ..workspace import columns
 from .collect import ClassResults
 
 
@@ -16,17 +23,21 @@ def _whole_numbers(axis) -> None:
 
 
 def _figure_png(draw, seen=None):
-    """The PNG of one chart; ``seen`` (a list) receives its axes, for inspection."""
+    """The PNG of one chart; ``seen`` (a list) receives its axes, for inspection.
+
+    ``draw`` labels the chart in the language it can be drawn in here, with its fonts."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7, 3.6), dpi=90)  # no pyplot: no global state, no GUI backend
-    ax = fig.add_subplot()
-    draw(ax)
-    if seen is not None:
-        seen.append(ax)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    with i18n.language(plot_fonts.plot_language()), matplotlib.rc_context(plot_fonts.font_rc()):
+        fig = Figure(figsize=(7, 3.6), dpi=90)  # no pyplot: no global state, no GUI backend
+        ax = fig.add_subplot()
+        draw(ax)
+        if seen is not None:
+            seen.append(ax)
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -36,11 +47,11 @@ def histogram_png(results: ClassResults, seen=None) -> bytes:
 
     def draw(ax):
         ax.hist(totals, bins=range(0, int(TOTAL_POINTS) + 2), color="#30466f", edgecolor="white")
-        ax.set_xlabel(("total score after late penalties (of {total:g})" if penalised
-                       else "total score (of {total:g})").format(total=TOTAL_POINTS))
-        ax.set_ylabel("students")
+        ax.set_xlabel((_("total score after late penalties (of {total:g})") if penalised
+                       else _("total score (of {total:g})")).format(total=TOTAL_POINTS))
+        ax.set_ylabel(_("students"))
         _whole_numbers(ax.yaxis)
-        ax.set_title("Scores of the graded submissions ({n})".format(n=len(totals)))
+        ax.set_title(_("Scores of the graded submissions ({n})").format(n=len(totals)))
     return _figure_png(draw, seen)
 
 
@@ -55,24 +66,24 @@ def success_rates(results: ClassResults) -> dict:
 
 def success_png(rates: dict, seen=None) -> bytes:
     def draw(ax):
-        names = [item.label or item.grade_id for item in ITEMS]
+        names = [item.label or item.grade_id for item in ITEMS]  # in the current language
         values = [100 * rates[item.grade_id] for item in ITEMS]
         ax.barh(names[::-1], values[::-1], color="#1b6e20")
         ax.set_xlim(0, 100)
-        ax.set_xlabel("students with full marks (%)")
-        ax.set_title("Success rate of each item")
+        ax.set_xlabel(_("students with full marks (%)"))
+        ax.set_title(_("Success rate of each item"))
     return _figure_png(draw, seen)
 
 
 def mistakes_png(mistakes: dict, seen=None) -> bytes:
-    """The most frequent mistakes, each by its one name (example and quantity included)."""
+    """The most frequent mistakes, each by its one name (example and quantity included),
+    looked up by its key in the language of the labels."""
     def draw(ax):
         top = list(mistakes.items())[:10]
-        names = [textwrap.fill(CATALOGUE[k].title if k in CATALOGUE else k, 42)
-                 for k, _ in top]
-        counts = [len(v) for _, v in top]
+        names = [columns.fill(title(key), 42) for key, _students in top]
+        counts = [len(v) for _key, v in top]
         ax.barh(names[::-1], counts[::-1], color="#a31515")
-        ax.set_xlabel("students")
+        ax.set_xlabel(_("students"))
         _whole_numbers(ax.xaxis)
-        ax.set_title("Most frequent diagnosed mistakes")
+        ax.set_title(_("Most frequent diagnosed mistakes"))
     return _figure_png(draw, seen)

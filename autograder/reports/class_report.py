@@ -7,14 +7,21 @@ Reads a graded class (:mod:`.collect`) and writes into one folder:
   submissions that failed to grade and why; its images (:mod:`.charts`) are
   embedded (:mod:`.page`) and also saved as PNG files beside it;
 * ``items.csv``: one row per student and item.
+
+The page and the charts are in the current language (``backprop report --lang``,
+or the environment), or in ``lang`` when given; ``items.csv`` is for programs: its
+column names and statuses stay as they are.
 """
 
 import csv
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
+from .. import i18n
 from ..constants import REPORTS_DIR
 from ..core.course import ASSIGNMENT, ITEMS
+from ..i18n import _
 from ..workspace.folder import CourseError, course_folder, require_assignment
 from .charts import histogram_png, mistakes_png, success_png, success_rates
 from .collect import ClassResults, collect
@@ -36,9 +43,19 @@ def write_csv(results: ClassResults, path: Path):
                                  item.points, status, detail.diagnosis if detail else "",
                                  detail.message if detail else ""])
 
-def write_report(*, course, assignment=ASSIGNMENT, out_dir=None) -> Path:
+
+def _language(lang):
+    """The block in which the report is written: ``lang``'s, or the current language."""
+    return nullcontext() if lang is None else i18n.language(lang)
+
+
+def write_report(*, course, assignment=ASSIGNMENT, out_dir=None, lang=None) -> Path:
     """Write the report files and return the folder they are in."""
-    course = Path(course)
+    with _language(lang):
+        return _write_report(Path(course), assignment, out_dir)
+
+
+def _write_report(course, assignment, out_dir) -> Path:
     results = collect(course, assignment)
     out = Path(out_dir) if out_dir else course / REPORTS_DIR / assignment
     out.mkdir(parents=True, exist_ok=True)
@@ -56,14 +73,15 @@ def write_report(*, course, assignment=ASSIGNMENT, out_dir=None) -> Path:
     return out
 
 
-def run_report(assignment=ASSIGNMENT, *, course=None, out_dir=None) -> int:
-    try:
-        root = course_folder(course)
-        require_assignment(root, assignment)
-        out = write_report(course=root, assignment=assignment, out_dir=out_dir)
-    except CourseError as exc:
-        print(f"backprop report: {exc}", file=sys.stderr)
-        return 2
-    print(f"Class report: {out / 'report.html'}")
-    print(f"Per-item CSV: {out / 'items.csv'}")
+def run_report(assignment=ASSIGNMENT, *, course=None, out_dir=None, lang=None) -> int:
+    with _language(lang):
+        try:
+            root = course_folder(course)
+            require_assignment(root, assignment)
+            out = write_report(course=root, assignment=assignment, out_dir=out_dir)
+        except CourseError as exc:
+            print(f"backprop report: {exc}", file=sys.stderr)
+            return 2
+        print(_("Class report: {path}").format(path=out / "report.html"))
+        print(_("Per-item CSV: {path}").format(path=out / "items.csv"))
     return 0

@@ -3,6 +3,11 @@
 The gradebook holds every score; the structured results that the verdict step
 keeps beside each graded notebook hold each item's status and diagnosis; the
 last ``backprop grade`` run's report names the submissions that failed.
+
+The reasons this module gives itself are in the current language (the class is
+collected when its report is written); the stored ones stay as they were written.
+A diagnosis is stored as its family key, and the report looks its title up in the
+reader's language.
 """
 
 import json
@@ -13,6 +18,7 @@ from pathlib import Path
 from ..constants import LAST_RUN_FILE, RESULTS_FILE, STATE_DIR
 from ..core.course import ASSIGNMENT
 from ..core.results import GradedSubmission, Status
+from ..i18n import _
 from ..pipeline.gradebook_index import ensure_indexes
 from ..workspace.folder import db_url, read_grades, read_penalties
 
@@ -84,8 +90,9 @@ def collect(course, assignment=ASSIGNMENT) -> ClassResults:
         for folder in sorted(submitted.iterdir()):
             student = folder.name
             if (folder / assignment).is_dir() and student not in scores and student not in failed:
-                failed[student] = "no grades in the gradebook (never graded, or grading failed)"
+                failed[student] = _("no grades in the gradebook (never graded, or grading "
+                                    "failed)")
     for student, row in scores.items():
         if row and all(v is None for v in row.values()) and student not in failed:
-            failed[student] = "every grade is blank (needs manual grading)"
+            failed[student] = _("every grade is blank (needs manual grading)")
     return ClassResults(scores, details, failed, read_penalties(course, assignment))

@@ -23,6 +23,7 @@ import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import Type, default
 
+from ..i18n import _
 from .kernel_messages import CheckedIOPubChannel, CheckedShellChannel
 
 #: How long one kernel_info request is waited for before it is sent again.
@@ -67,6 +68,7 @@ class PromptKernelClient(AsyncKernelClient):
                     self._handle_kernel_info_reply(reply)
                     return
             if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise RuntimeError(_("Kernel died before replying to kernel_info"))
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+                raise RuntimeError(_("Kernel didn't respond in {timeout:g} seconds").format(
+                    timeout=timeout))

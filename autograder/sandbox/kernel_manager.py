@@ -25,6 +25,7 @@ from traitlets import (
 )
 
 from ..constants import PACKAGE_DIR
+from ..i18n import _
 from ..safe_files import read_tree
 from .commands import (
     ETC_FILES,
@@ -46,7 +47,8 @@ from .probe import (
     default_bwrap,
     describe_sandbox,
     is_root,
-    sandbox_problem,
+    probe_sandbox,
+    problem_text,
 )
 from .uids import allocate_uid, process_uids
 
@@ -133,15 +135,16 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     # -- setup ------------------------------------------------------------
     def _setup_sandbox(self) -> None:
-        problem = sandbox_problem(self.bwrap_path)
+        problem = probe_sandbox(self.bwrap_path)
         if problem and self.require_sandbox:
-            raise SandboxUnavailableError(f"require_sandbox is set but {problem}; "
-                                          "refusing to run student code unsandboxed")
+            raise SandboxUnavailableError(problem)
         if problem:
             self.log.warning("!!! SANDBOX DISABLED: %s. Student kernels run with resource "
-                             "limits only and CAN READ THE GRADER'S FILES. !!!", problem)
+                             "limits only and CAN READ THE GRADER'S FILES. !!!",
+                             problem_text(problem))
         if self.public_dir and not os.path.isdir(self.public_dir):
-            raise FileNotFoundError(f"public_dir {self.public_dir!r} is not a folder")
+            raise FileNotFoundError(_("public_dir {folder!r} is not a folder").format(
+                folder=self.public_dir))
         self.sandboxed = problem is None
         lock = None
         if self.sandboxed and is_root():

@@ -25,19 +25,35 @@ from ..constants import PACKAGE_DIR
 
 #: The package's files a grading kernel gets: what ``autograder.student.selfcheck``
 #: imports at module level. Nothing here computes an answer.
-KERNEL_MODULES = ("__init__.py", "constants.py", "student/__init__.py", "student/selfcheck.py",
-                  "student/notebook_calls.py", "student/trainings.py")
+KERNEL_MODULES = ("__init__.py", "constants.py", "i18n.py", "plot_fonts.py",
+                  "student/__init__.py", "student/selfcheck.py", "student/notebook_calls.py",
+                  "student/trainings.py", "student/loss_plot.py",
+                  "student/notebook_language.py")
+#: The compiled message catalogues, so that what the notebook says while it is graded
+#: (the self-check standing aside, the loss plot's labels) is in the notebook's language;
+#: copied when they are there (without one, those messages are in English).
+KERNEL_CATALOGUES = ("locale/zh_CN/LC_MESSAGES/backprop.mo",)
 
 
-def build_student_package(dest, package_dir=PACKAGE_DIR, modules=KERNEL_MODULES) -> str:
-    """Copy ``modules`` of ``package_dir`` into the new folder ``dest``; return its path.
+def kernel_files(package_dir=PACKAGE_DIR, modules=KERNEL_MODULES,
+                 catalogues=KERNEL_CATALOGUES) -> list[str]:
+    """The files of ``package_dir`` a grading kernel gets: ``modules``, and those of
+    ``catalogues`` that exist."""
+    return [*modules, *(name for name in catalogues
+                        if os.path.isfile(os.path.join(package_dir, *name.split("/"))))]
+
+
+def build_student_package(dest, package_dir=PACKAGE_DIR, modules=KERNEL_MODULES,
+                          catalogues=KERNEL_CATALOGUES) -> str:
+    """Copy :func:`kernel_files` of ``package_dir`` into the new folder ``dest``; return
+    its path.
 
     Folders are made 0755 and files 0644 whatever the umask, so that the
     kernel's own uid can read them."""
     dest = os.fspath(dest)
     os.mkdir(dest, 0o755)
     os.chmod(dest, 0o755)
-    for module in modules:
+    for module in kernel_files(package_dir, modules, catalogues):
         target = os.path.join(dest, *module.split("/"))
         folder = os.path.dirname(target)
         if not os.path.isdir(folder):

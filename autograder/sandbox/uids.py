@@ -12,6 +12,8 @@ import fcntl
 import itertools
 import os
 
+from ..i18n import _
+
 _uid_counter = itertools.count()
 
 
@@ -49,4 +51,5 @@ def allocate_uid(start: int, count: int, lock_dir: str):
             lock.close()
             continue
         return uid, lock
-    raise RuntimeError(f"no free sandbox uid in {start}..{start + count - 1}")
+    raise RuntimeError(_("no free sandbox uid in {first}..{last}").format(
+        first=start, last=start + count - 1))

@@ -2,7 +2,8 @@
 student's functions that can neither raise nor print.
 
 Like :mod:`.selfcheck`, this module imports the core only inside its functions
-(see :mod:`autograder.sandbox.student_package`).
+(see :mod:`autograder.sandbox.student_package`). Its reasons are in the current
+language (the notebook's, set by the self-check).
 """
 
 import contextlib
@@ -13,23 +14,27 @@ import sys
 def call(function, *args, **kwargs):
     """Call a student's function; any exception becomes an :class:`Unavailable`."""
     from ..core.values import Unavailable
+    from ..i18n import _
 
     if not callable(function):
-        return Unavailable("is not defined")
+        return Unavailable(_("is not defined"))
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             return function(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
-        return Unavailable(f"raised {type(exc).__name__}: {exc}"[:300])
+        error = f"{type(exc).__name__}: {exc}"
+        return Unavailable(_("raised {error}").format(error=error)[:300])
 
 
 def as_tuple(result, size):
     from ..core.values import Unavailable
+    from ..i18n import _
 
     if isinstance(result, Unavailable):
         return result
     if not isinstance(result, (tuple, list)) or len(result) != size:
-        return Unavailable(f"returned {type(result).__name__} instead of {size} values")
+        return Unavailable(_("returned {type} instead of {n} values").format(
+            type=type(result).__name__, n=size))
     return tuple(result)
 
 

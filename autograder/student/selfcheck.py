@@ -14,6 +14,8 @@ student's process and written into the check cells afterwards. An nbgrader
 autograde that runs them anywhere else (nbgrader without the course's
 config: no sandbox, no verdict step) gets a warning on stderr instead, which
 scores the cell 0: nothing that runs beside the student's code can be trusted.
+
+Every message is in the notebook's language (:mod:`.notebook_language`).
 """
 
 import functools
@@ -23,8 +25,11 @@ import sys
 import numpy as np
 
 from ..constants import GRADING_ENV
+from ..i18n import N_
 from .notebook_calls import as_tuple, call, notebook_globals, notebook_values
 from .trainings import expected_training, initial_weights, training_mistake
+from .loss_plot import label_loss_plot  # noqa: F401 - the notebook's plot cell calls it
+from .notebook_language import notebook_language
 
 # The course's core (checks, oracle, known numbers) is imported inside each
 # function, on first use. A grading kernel's copy of the package holds this
@@ -38,12 +43,25 @@ from .trainings import expected_training, initial_weights, training_mistake
 #: never does.
 NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
 
+
+
 #: What every check cell shows, on stderr, in an autograde outside the sandbox.
-UNPROTECTED = ("NOT GRADED: this notebook is being autograded outside the course's sandbox "
-               "(nbgrader was run without the course's nbgrader_config.py), where no check "
-               "can be trusted, so this check did not run and scores 0. This says nothing "
-               "about your work. Instructors: see \"Grading outside the sandbox\" in "
-               "SECURITY.md.")
+UNPROTECTED = N_("NOT GRADED: this notebook is being autograded outside the course's sandbox "
+                 "(nbgrader was run without the course's nbgrader_config.py), where no check "
+                 "can be trusted, so this check did not run and scores 0. This says nothing "
+                 "about your work. Instructors: see \"Grading outside the sandbox\" in "
+                 "SECURITY.md.")
+#: What every check cell prints while the course's grader runs the notebook.
+GRADED_ELSEWHERE = N_("This item is graded by the course grader, outside your notebook.")
+
+def _say(message: str) -> str:
+    """``message`` in the notebook's language (English if the lookup is not available)."""
+    try:
+        from .. import i18n
+    except ImportError:  # a kernel given only part of the package
+        return message
+    with i18n.language(notebook_language()):
+        return i18n._(message)
 
 
 def grading() -> bool:
@@ -96,12 +114,15 @@ def _skip_when_grading(function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         if unprotected_autograde():
-            print(UNPROTECTED, file=sys.stderr)
+            print(_say(UNPROTECTED), file=sys.stderr)
             return None
         if grading():
-            print("This item is graded by the course grader, outside your notebook.")
+            print(_say(GRADED_ELSEWHERE))
             return None
-        return function(*args, **kwargs)
+        from .. import i18n
+
+        with i18n.language(notebook_language()):
+            return function(*args, **kwargs)
     return wrapper
 
 
@@ -234,7 +255,10 @@ def ex2_accuracy(weights_input_hidden, weights_hidden_output, features_test, tar
         if checks.unchanged(pair, initial_weights(features_test)):
             value = checks.NEVER_TRAINED
     except (TypeError, ValueError) as exc:
-        value = Unavailable(f"produced weights the accuracy cannot use ({exc})")
+        from ..i18n import _
+
+        value = Unavailable(_("produced weights the accuracy cannot use ({error})").format(
+            error=exc))
     show(checks.ex2_accuracy(value))
 
 

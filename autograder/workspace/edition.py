@@ -28,12 +28,15 @@ import copy
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..core import course as course_facts
 from ..core.course import ASSIGNMENT, NOTEBOOK
+from ..i18n import _
 from .figures import FigureError, join_figures, labels_of, split_figures, translate_labels
 from .folder import CourseError, course_folder
 
-#: The editions there are: language (a gettext locale) -> assignment folder name.
-EDITIONS = {"zh_CN": f"{ASSIGNMENT}_zh"}
+#: The translated editions: language (a gettext locale) -> assignment folder name
+#: (:data:`autograder.core.course.EDITIONS`, whose English original is the source).
+EDITIONS = {lang: name for name, lang in course_facts.EDITIONS.items() if name != ASSIGNMENT}
 DEFAULT_LANG = "zh_CN"
 #: The notebook-level metadata key that names the language (absent: English).
 METADATA_KEY = "backprop"
@@ -58,7 +61,8 @@ def catalogue_path(lang=DEFAULT_LANG) -> Path:
 
 def edition_name(lang) -> str:
     if lang not in EDITIONS:
-        raise EditionError(f"no edition for language {lang!r}; known: {', '.join(EDITIONS)}")
+        raise EditionError(_("no edition for language {lang!r}; known: {known}").format(
+            lang=lang, known=", ".join(EDITIONS)))
     return EDITIONS[lang]
 
 
@@ -72,7 +76,7 @@ def read_source(course):
 
     path = Path(course) / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     if not path.is_file():
-        raise EditionError(f"no English source notebook at {path}")
+        raise EditionError(_("no English source notebook at {path}").format(path=path))
     return nbformat.read(str(path), as_version=4)
 
 
@@ -83,12 +87,13 @@ def source_messages(nb):
         if cell.cell_type != "markdown":
             continue
         if not cell.get("id"):
-            raise EditionError("a Markdown cell of the English source has no id "
-                               "(nbformat 4.5 cell ids key the catalogue)")
+            raise EditionError(_("a Markdown cell of the English source has no id "
+                                 "(nbformat 4.5 cell ids key the catalogue)"))
         try:
             text, figures = split_figures(cell.source)
         except FigureError as exc:
-            raise EditionError(f"cell {cell.id}: {exc}") from exc
+            raise EditionError(_("cell {cell}: {error}").format(cell=cell.id, error=exc)) \
+                from exc
         messages.append((cell.id, text))
         for n, svg in enumerate(figures, start=1):
             messages += [(figure_context(cell.id, n), label) for label in labels_of(svg)]
@@ -101,12 +106,14 @@ def read_catalogue(path):
 
     path = Path(path)
     if not path.is_file():
-        raise EditionError(f"no translation catalogue at {path}; run: {UPDATE}")
+        raise EditionError(_("no translation catalogue at {path}; run: {command}").format(
+            path=path, command=UPDATE))
     with path.open("rb") as handle:
         try:
             return read_po(handle, abort_invalid=True)
         except Exception as exc:  # babel raises PoFileError, or ValueError on bad syntax
-            raise EditionError(f"{path} is not a readable .po file: {exc}") from exc
+            raise EditionError(_("{path} is not a readable .po file: {error}").format(
+                path=path, error=exc)) from exc
 
 
 def _cell_entries(catalogue):
@@ -122,17 +129,23 @@ def translation(catalogue, entries, context, english) -> str:
     is_label = "/figure-" in context
     message = catalogue.get(english, context=context) if is_label else entries.get(context)
     if message is None:
-        what = f"the label {english!r} of {context}" if is_label else context
-        raise EditionError(f"the catalogue has no entry for {what}; run: {UPDATE}, "
-                           "then translate it")
+        if is_label:
+            text = _("the catalogue has no entry for the label {label!r} of {context}; "
+                     "run: {command}, then translate it")
+        else:
+            text = _("the catalogue has no entry for {context}; run: {command}, "
+                     "then translate it")
+        raise EditionError(text.format(label=english, context=context, command=UPDATE))
     if message.id != english:
-        raise EditionError(f"the catalogue's entry for {context} is stale (its English "
-                           f"changed); run: {UPDATE}, then revise the fuzzy entry")
+        raise EditionError(_("the catalogue's entry for {context} is stale (its English "
+                             "changed); run: {command}, then revise the fuzzy entry").format(
+                                 context=context, command=UPDATE))
     if message.fuzzy:
-        raise EditionError(f"the catalogue's entry for {context} is fuzzy: revise the "
-                           "translation and remove the fuzzy flag")
+        raise EditionError(_("the catalogue's entry for {context} is fuzzy: revise the "
+                             "translation and remove the fuzzy flag").format(context=context))
     if not message.string or not message.string.strip():
-        raise EditionError(f"the catalogue's entry for {context} is not translated yet")
+        raise EditionError(_("the catalogue's entry for {context} is not translated "
+                             "yet").format(context=context))
     return message.string
 
 
@@ -150,7 +163,8 @@ def translate_notebook(nb, catalogue, lang):
         try:
             cell.source = join_figures(translation(catalogue, entries, cell.id, text), figures)
         except FigureError as exc:
-            raise EditionError(f"the translation of {cell.id}: {exc}") from exc
+            raise EditionError(_("the translation of {cell}: {error}").format(
+                cell=cell.id, error=exc)) from exc
     out.metadata[METADATA_KEY] = {
         "lang": lang,
         "generated": f"from source/{ASSIGNMENT}/{NOTEBOOK}.ipynb and autograder/locale/"

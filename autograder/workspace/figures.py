@@ -16,6 +16,8 @@ import binascii
 import re
 from html import escape, unescape
 
+from ..i18n import _
+
 FIGURE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
 TOKEN = "[[figure {n}]]"
 TOKENS = re.compile(r"\[\[figure \d+\]\]")
@@ -35,7 +37,8 @@ def split_figures(markdown):
         try:
             figures.append(base64.b64decode(match.group(1), validate=True).decode("utf-8"))
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise FigureError(f"figure {len(figures) + 1} is not base64 UTF-8 SVG: {exc}") from exc
+            raise FigureError(_("figure {n} is not base64 UTF-8 SVG: {error}").format(
+                n=len(figures) + 1, error=exc)) from exc
         return TOKEN.format(n=len(figures))
 
     return FIGURE.sub(hold, markdown), figures
@@ -46,7 +49,7 @@ def join_figures(text, figures):
     for n, svg in enumerate(figures, start=1):
         token = TOKEN.format(n=n)
         if text.count(token) != 1:
-            raise FigureError(f"the text must hold {token} exactly once")
+            raise FigureError(_("the text must hold {token} exactly once").format(token=token))
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         text = text.replace(token, f"data:image/svg+xml;base64,{encoded}")
     return text

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..constants import CONFIG_FILE, SOLUTIONS_DIR
 from ..core.course import ASSIGNMENT, NOTEBOOK
+from ..i18n import _
 
 #: The folders and files that make a course, relative to its root.
 COURSE_FILES = (CONFIG_FILE, "source", SOLUTIONS_DIR)
@@ -37,8 +38,9 @@ def find_course_root(start=None) -> Path:
     for folder in (here, *here.parents):
         if is_course(folder):
             return folder
-    raise CourseError(f"no course folder ({CONFIG_FILE} and source/) at or above {here}; "
-                      "run this inside a course or pass --course DIR")
+    raise CourseError(_("no course folder ({config} and source/) at or above {folder}; "
+                        "run this inside a course or pass --course DIR").format(
+                            config=CONFIG_FILE, folder=here))
 
 
 def course_folder(course=None) -> Path:
@@ -48,7 +50,8 @@ def course_folder(course=None) -> Path:
         return find_course_root()
     root = Path(course).resolve()
     if not is_course(root):
-        raise CourseError(f"{root} is not a course folder (no {CONFIG_FILE} and source/)")
+        raise CourseError(_("{folder} is not a course folder (no {config} and source/)").format(
+            folder=root, config=CONFIG_FILE))
     return root
 
 
@@ -57,8 +60,9 @@ def course_template() -> Path:
     what ``backprop demo`` and the tests copy. Never a place to grade in."""
     packaged = Path(__file__).resolve().parents[2]
     if not is_course(packaged):
-        raise CourseError(f"the course files ({CONFIG_FILE}, source/, solutions/) are not "
-                          f"next to the installed package in {packaged}")
+        raise CourseError(_("the course files ({config}, source/, solutions/) are not "
+                            "next to the installed package in {folder}").format(
+                                config=CONFIG_FILE, folder=packaged))
     return packaged
 
 
@@ -71,7 +75,7 @@ def make_course(dest, *, template=None, with_release=False) -> Path:
     for name in names:
         src = template / name
         if not src.exists():
-            raise CourseError(f"the course template lacks {src}")
+            raise CourseError(_("the course template lacks {path}").format(path=src))
         if src.is_dir():
             shutil.copytree(src, dest / name, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
@@ -96,8 +100,9 @@ def nbgrader(args, *, course, check=True, quiet=True, env=None) -> subprocess.Co
                             stderr=subprocess.STDOUT if quiet else None)
     if check and result.returncode != 0:
         tail = "\n".join((result.stdout or "").splitlines()[-30:])
-        raise CourseError(f"`nbgrader {' '.join(map(str, args))}` failed "
-                          f"(exit {result.returncode}):\n{tail}")
+        raise CourseError(_("`{command}` failed (exit {code}):\n{output}").format(
+            command="nbgrader " + " ".join(map(str, args)), code=result.returncode,
+            output=tail))
     return result
 
 
@@ -128,15 +133,22 @@ def require_assignment(course, assignment) -> None:
 
     url = db_url(course)
     if url.startswith(SQLITE_PREFIX) and not Path(url[len(SQLITE_PREFIX):]).is_file():
-        raise CourseError(f"no gradebook in {course}: nothing was generated or graded there "
-                          f"yet (run `nbgrader generate_assignment {assignment}`)")
+        raise CourseError(_("no gradebook in {course}: nothing was generated or graded there "
+                            "yet (run `nbgrader generate_assignment {assignment}`)").format(
+                                course=course, assignment=assignment))
     with Gradebook(url) as gradebook:
         try:
             gradebook.find_assignment(assignment)
         except MissingEntry:
-            known = ", ".join(sorted(a.name for a in gradebook.assignments)) or "none"
-            raise CourseError(f"unknown assignment {assignment!r}: the gradebook of {course} "
-                              f"has no such assignment (it has: {known})") from None
+            names = sorted(a.name for a in gradebook.assignments)
+            if names:
+                message = _("unknown assignment {assignment!r}: the gradebook of {course} "
+                            "has no such assignment (it has: {known})")
+            else:
+                message = _("unknown assignment {assignment!r}: the gradebook of {course} "
+                            "has no such assignment (it has: none)")
+            raise CourseError(message.format(assignment=assignment, course=course,
+                                             known=", ".join(names))) from None
 
 
 def read_grades(course, assignment=ASSIGNMENT, notebook=NOTEBOOK) -> dict:

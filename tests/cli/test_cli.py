@@ -175,3 +175,172 @@ def test_edition_writes_the_edition_and_refuses_a_missing_catalogue_in_one_line(
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("backprop edition: no translation catalogue")
     assert lines[0].endswith("run: backprop edition --update-catalogue")
+
+
+# -- the language of the output: --lang, else the environment ----------------------------------
+import re  # noqa: E402
+
+from autograder import i18n  # noqa: E402
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _command_env(**values) -> dict:
+    """The environment of a ``backprop`` subprocess: this package first on the path, the
+    locale variables ``values`` only."""
+    import autograder
+
+    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    package_root = str(Path(autograder.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    return dict(env, **values)
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """``main`` sets this process's language: each test leaves it English."""
+    yield
+    i18n.use(i18n.DEFAULT)
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """Set the locale variables: ``environment(LANG="zh_CN.UTF-8")``; the others unset."""
+    def set_to(**values):
+        for name in LOCALE_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+    set_to(LANG="C.UTF-8")
+    return set_to
+
+
+def _course_with_gradebook(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.workspace.folder import db_url, make_course
+    from tests.support import REPO
+
+    course = make_course(tmp_path / "course", template=REPO)
+    with Gradebook(db_url(course)) as gradebook:
+        gradebook.update_or_create_assignment("backprop")
+    return course
+
+
+@pytest.mark.parametrize("value, code", [("zh", "zh_CN"), ("zh-CN", "zh_CN"), ("zh_CN", "zh_CN"),
+                                         ("zh_CN.UTF-8", "zh_CN"), ("en", "en"),
+                                         ("en_US.UTF-8", "en")])
+@pytest.mark.parametrize("argv", [["report"], ["grade"], ["check", "nb.ipynb"], ["demo"]])
+def test_lang_names_a_course_language_in_any_usual_spelling(argv, value, code):
+    from autograder.cli import build_parser, requested_language
+
+    parser = build_parser()
+    assert parser.parse_args(argv + ["--lang", value]).ui_lang == code
+    assert parser.parse_args(["--lang", value] + argv).global_lang == code
+    assert requested_language(argv + [f"--lang={value}"]) == code
+    assert parser.parse_args(argv).ui_lang is None
+
+
+def test_the_editions_own_lang_names_the_edition_not_the_output():
+    from autograder.cli import build_parser, requested_language
+
+    args = build_parser().parse_args(["edition", "--lang", "zh_CN"])
+    assert args.lang == "zh_CN" and args.global_lang is None
+    assert requested_language(["edition", "--lang", "zh_CN"]) is None
+    assert requested_language(["--lang", "zh", "edition", "--lang", "zh_CN"]) == "zh_CN"
+
+
+@pytest.mark.parametrize("argv, prog", [(["report", "--lang", "klingon"], "backprop report"),
+                                        (["demo", "--lang=fr"], "backprop demo"),
+                                        (["--lang", "xx", "report"], "backprop")])
+def test_an_unknown_language_is_a_usage_error_in_one_line(argv, prog, capsys):
+    from autograder.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and captured.out == "", captured
+    assert lines[0].startswith(f"{prog}: error: argument --lang: unknown language")
+    assert "en, zh_CN" in lines[0]
+
+
+def test_an_unknown_language_in_a_run_command_exits_2_with_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "autograder.cli", "report", "--lang", "xx"],
+                            cwd=tmp_path, env=_command_env(LANG="C.UTF-8"),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_the_environment_chooses_the_language_when_lang_does_not(tmp_path, environment):
+    from autograder.cli import main
+
+    course = _course_with_gradebook(tmp_path)
+    environment(LANG="zh_CN.UTF-8")
+    assert main(["report", "--course", str(course)]) == 0
+    assert i18n.current() == "zh_CN"
+    environment(LANG="zh_CN.UTF-8", LC_ALL="C")  # LC_ALL comes first, as for gettext
+    assert main(["report", "--course", str(course)]) == 0
+    assert i18n.current() == "en"
+    environment(LANG="zh_CN.UTF-8")
+    assert main(["report", "--course", str(course), "--lang", "en"]) == 0
+    assert i18n.current() == "en"  # --lang wins
+
+
+def test_the_report_is_in_english_by_default(tmp_path, environment, capsys):
+    from autograder.cli import main
+
+    course = _course_with_gradebook(tmp_path)
+    assert main(["report", "--course", str(course)]) == 0
+    assert capsys.readouterr().out.startswith("Class report: ")
+    html = (course / "reports" / "backprop" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Scores</h2>" in html and not HAN.search(html)
+
+
+@pytest.mark.parametrize("lang", [["--lang", "zh_CN"], ["--lang", "zh"]])
+def test_report_lang_zh_cn_writes_the_report_in_chinese(tmp_path, environment, capsys, lang):
+    from autograder.cli import main
+
+    course = _course_with_gradebook(tmp_path)
+    assert main(["report", "--course", str(course)] + lang) == 0
+    assert capsys.readouterr().out.startswith("班级报告：")
+    html = (course / "reports" / "backprop" / "report.html").read_text(encoding="utf-8")
+    assert "<h1>班级报告：backprop</h1>" in html and "<h2>成绩</h2>" in html
+
+
+def test_lang_zh_cn_utf8_in_the_environment_gives_a_chinese_report(tmp_path):
+    course = _course_with_gradebook(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "autograder.cli", "report", "--course",
+                             str(course)], env=_command_env(LANG="zh_CN.UTF-8"),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("班级报告：")
+    html = (course / "reports" / "backprop" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>成绩</h2>" in html
+
+
+def test_the_help_is_in_the_language_asked_for(capsys):
+    from autograder.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--lang", "zh_CN", "report", "--help"])
+    assert stopped.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: backprop report")  # argparse's own words stay
+    assert "退出码：" in text and "示例：" in text and "报告的语言" in text
+
+
+def test_check_passes_only_an_explicit_lang(monkeypatch, environment):
+    from autograder.cli import main
+    from autograder.grading import check
+
+    calls = []
+    monkeypatch.setattr(check, "run_check", lambda notebook, **options: calls.append(options))
+    environment(LANG="zh_CN.UTF-8")
+    main(["check", "nb.ipynb"])
+    main(["check", "nb.ipynb", "--lang", "zh"])
+    main(["--lang", "en", "check", "nb.ipynb"])
+    assert [options["lang"] for options in calls] == [None, "zh_CN", "en"]

@@ -38,7 +38,7 @@ import pytest
 
 from autograder.core.course import ITEMS
 from autograder.demo.samples import solved
-from tests.support import RELEASE_DIR, REPO
+from tests.support import RELEASE_DIR, REPO, ZH_RELEASE_DIR, ZH_SOURCE_DIR
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -60,6 +60,7 @@ ITEM_IDS = [item.grade_id for item in ITEMS]
 #: Every item's check sees the untouched placeholders (or weights that never
 #: move) and says "not attempted".
 UNTOUCHED_NOT_ATTEMPTED = ITEM_IDS
+CJK = re.compile(r"[\u4e00-\u9fff]")
 RESULT_LINE = re.compile(r"^\[(PASS|PART|FAIL)\] (\w+): ", re.MULTILINE)
 
 pytestmark = pytest.mark.browser
@@ -235,10 +236,10 @@ class LabServer:
             pass
 
 
-def _serve(tmp_path_factory, request, name, notebook):
+def _serve(tmp_path_factory, request, name, notebook, release_dir=RELEASE_DIR):
     base = tmp_path_factory.mktemp(f"lab-{name}")
-    root = base / "backprop"
-    shutil.copytree(RELEASE_DIR, root)
+    root = base / release_dir.name
+    shutil.copytree(release_dir, root)
     nbformat.write(notebook, str(root / NOTEBOOK))
     server = LabServer(base, root, notebook)
     request.addfinalizer(server.stop)
@@ -248,6 +249,14 @@ def _serve(tmp_path_factory, request, name, notebook):
 @pytest.fixture(scope="module")
 def solved_server(tmp_path_factory, request, release_nb, source_nb):
     return _serve(tmp_path_factory, request, "solved", solved(release_nb, source_nb))
+
+
+@pytest.fixture(scope="module")
+def zh_solved_server(tmp_path_factory, request):
+    release = nbformat.read(str(ZH_RELEASE_DIR / NOTEBOOK), as_version=4)
+    source = nbformat.read(str(ZH_SOURCE_DIR / NOTEBOOK), as_version=4)
+    return _serve(tmp_path_factory, request, "zh-solved", solved(release, source),
+                  release_dir=ZH_RELEASE_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -539,3 +548,21 @@ def test_validate_shows_each_failing_items_message_and_hint(page, untouched_serv
         assert f"[FAIL] {item.grade_id}: 0/" in text, (item.grade_id, text)
     assert "Not attempted: `error` is still the placeholder `None`." in text
     assert text.count("hint: ") >= len(ITEMS), text
+
+
+def test_the_chinese_edition_checks_in_chinese_and_draws_every_glyph(page, zh_solved_server,
+                                                                      artifacts):
+    cells = run_and_read(page, zh_solved_server, artifacts, "zh-solved")
+    results = check_results(cells)
+    assert list(results) == ITEM_IDS, describe(cells)
+    for grade_id, (mark, stdout, stderr) in results.items():
+        assert mark == "PASS" and not stderr, (grade_id, stdout, stderr)
+        assert CJK.search(stdout), f"{grade_id}'s check does not speak Chinese: {stdout}"
+    plots = [outputs for _, source, outputs in cells if "label_loss_plot" in source]
+    assert len(plots) == 1, describe(cells)
+    assert any(mime == "image/png" for mime, _ in plots[0]), plots[0]
+    # matplotlib warns for each glyph its fonts lack ("Glyph 35757 ... missing from font(s)")
+    said = " ".join(text for _, text in plots[0])
+    assert "missing from" not in said and "Glyph" not in said, said
+    cell = page.locator(f"{NOTEBOOK_PANEL} .jp-CodeCell", has_text="label_loss_plot")
+    cell.locator(".jp-OutputArea-output img").first.screenshot(path=str(artifacts / "zh-loss-plot.png"))

@@ -117,3 +117,75 @@ def test_the_demo_builds_marks_and_rebuilds_its_folder(tmp_path):
     assert run_demo(directory=root, keep=True, class_samples=perfect) == 0
     assert (root / "my-notes.txt").read_text() == "mine"
     assert "26" in (root / "grades.csv").read_text()
+
+
+# -- the grade table and the Chinese demo --------------------------------------------------------
+from autograder import i18n  # noqa: E402
+from autograder.core.course import ITEMS  # noqa: E402
+from autograder.workspace.columns import columns  # noqa: E402
+
+CHINESE_CATALOGUE = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "backprop.mo"
+
+
+def _table():
+    from autograder.demo.run import grade_table
+
+    full = {item.grade_id: float(item.points) for item in ITEMS}
+    return grade_table({"perfect": full, "no_learnrate": dict(full, ex1_error=None)},
+                       ["perfect", "no_learnrate", "gone"])
+
+
+def _bars(line):
+    """The columns at which the line has a `|`."""
+    return [columns(line[:i]) for i, char in enumerate(line) if char == "|"]
+
+
+def test_the_grade_table_in_english():
+    lines = _table().splitlines()
+    assert lines[0] == f"{'':<12} | {'Example 1':<62}| {'Example 2':<44}|"
+    assert lines[1].startswith("student      |    error out_term") and lines[1].endswith("|  total")
+    assert lines[2].startswith("(points)     |") and lines[2].endswith("|     26")
+    assert lines[5].startswith("no_learnrate |        -        2")
+
+
+def test_the_chinese_grade_table_lines_up_on_a_terminal():
+    with i18n.language("zh_CN"):
+        lines = _table().splitlines()
+    assert "实例 1" in lines[0] and "学生" in lines[1] and "总分" in lines[1]
+    with i18n.language("en"):
+        english = _table().splitlines()
+    assert _bars(lines[0]) == _bars(english[0])  # "Example 1" spans the same columns
+    assert {tuple(_bars(line)) for line in lines[1:] if "|" in line} == {tuple(_bars(english[1]))}
+    assert columns(lines[3]) == columns(lines[1])  # the rule under the header
+
+
+def test_an_unknown_language_is_refused_before_anything_is_built(tmp_path, capsys):
+    root = tmp_path / "dir"
+    with pytest.raises(SystemExit) as stopped:
+        main(["demo", "--dir", str(root), "--lang", "tlh"])
+    assert stopped.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not root.exists()
+
+
+@pytest.mark.slow
+def test_the_chinese_demo_grades_the_chinese_edition(tmp_path, capsys):
+    from autograder.demo import samples
+    from autograder.demo.run import run_demo
+    from autograder.workspace.folder import read_grades
+
+    root = tmp_path / "demo"
+    perfect = [s for s in samples.SAMPLES if s.name == "perfect"]
+    try:
+        assert run_demo(directory=root, keep=True, class_samples=perfect, lang="zh_CN") == 0
+    finally:
+        out = capsys.readouterr().out
+    assert (root / "submitted" / "perfect" / "backprop_zh" / "backprop.ipynb").is_file()
+    assert not (root / "submitted" / "perfect" / "backprop").exists()
+    feedback = root / "feedback" / "perfect" / "backprop_zh" / "backprop.html"
+    assert feedback.is_file()
+    assert sum(read_grades(root, "backprop_zh")["perfect"].values()) == 26
+    assert str(feedback) in out
+    if CHINESE_CATALOGUE.is_file():
+        assert "课程文件夹：" in out and "成绩册中的成绩：" in out and "参考答案" in out
+        assert "Course folder:" not in out

@@ -159,3 +159,87 @@ def test_a_class_of_ten_thousand_gives_a_page_of_bounded_size():
     assert html.count(f"... and {more} more") == 3  # late, raised, could not be graded
     assert f" and {n - page.NAMES_SHOWN} more (see items.csv)" in html
     assert f"<td>student{shown - 1:05d}</td>" in html and f"student{shown:05d}<" not in html
+
+
+# -- the report in the instructor's language -----------------------------------------------------
+import re  # noqa: E402
+import warnings  # noqa: E402
+
+import pytest  # noqa: E402
+
+from autograder import i18n  # noqa: E402
+from autograder.core.diagnose import title  # noqa: E402
+
+CHINESE_CATALOGUE = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "backprop.mo"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+IMAGES = {name: PNG for name in ("scores_histogram.png", "item_success.png", "mistakes.png")}
+
+
+def test_the_page_is_in_english_by_default():
+    results = a_class()
+    html = page.render_html(results, IMAGES, charts.success_rates(results), "backprop")
+    assert html.startswith("<!DOCTYPE html><html><head>")
+    assert "<h1>Class report: backprop</h1>" in html and "<h2>Scores</h2>" in html
+    assert "<th>mistake</th><th>students</th><th>who</th>" in html
+    assert not HAN.search(html)
+
+
+def test_the_page_in_chinese_has_chinese_headings_and_the_titles_of_the_stored_keys():
+    results = a_class()
+    with i18n.language("zh_CN"):
+        html = page.render_html(results, IMAGES, charts.success_rates(results), "backprop_zh")
+        mistake = title("ex1.error.sign")  # looked up from the stored family key
+    assert html.startswith('<!DOCTYPE html><html lang="zh-CN"><head>')
+    assert "<h1>班级报告：backprop_zh</h1>" in html and "<h2>成绩</h2>" in html
+    assert "<h2>无法评分的提交</h2>" in html and "<th>学生</th>" in html
+    assert f"<td>{mistake}</td>" in html
+    assert "the worker could not execute it" in html  # a stored reason stays as it was
+
+
+def _labels(ax):
+    return [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+
+
+def test_without_chinese_glyphs_the_charts_fall_back_to_english(monkeypatch):
+    monkeypatch.setattr(charts.plot_fonts, "plot_language", lambda code=None: i18n.DEFAULT)
+    results = a_class()
+    seen = []
+    with i18n.language("zh_CN"):
+        charts.histogram_png(results, seen)
+        charts.success_png(charts.success_rates(results), seen)
+    histogram, success = seen
+    assert histogram.get_ylabel() == "students"
+    assert success.get_title() == "Success rate of each item"
+    assert "Ex. 1: output error term" in [t.get_text() for t in success.get_yticklabels()]
+
+
+def test_the_charts_are_labelled_in_chinese_with_a_font_that_has_the_glyphs():
+    if charts.plot_fonts.plot_language("zh_CN") != "zh_CN":
+        pytest.skip("no CJK font installed here (Debian: fonts-noto-cjk)")
+    results = a_class()
+    seen = []
+    with i18n.language("zh_CN"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charts.histogram_png(results, seen)
+        charts.mistakes_png(results.mistakes(), seen)
+    histogram, mistakes = seen
+    assert all(HAN.search(label) for label in _labels(histogram))
+    assert HAN.search(mistakes.get_title())
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+
+
+def test_the_report_is_written_in_the_language_asked_for(tmp_path, capsys):
+    from autograder.reports.class_report import run_report
+
+    course = _course_with_gradebook(tmp_path)
+    assert run_report("backprop", course=course, lang="en") == 0
+    assert capsys.readouterr().out.startswith("Class report: ")
+    html = (course / "reports" / "backprop" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Scores</h2>" in html and not HAN.search(html)
+    if CHINESE_CATALOGUE.is_file():
+        assert run_report("backprop", course=course, lang="zh_CN") == 0
+        assert capsys.readouterr().out.startswith("班级报告：")
+        html = (course / "reports" / "backprop" / "report.html").read_text(encoding="utf-8")
+        assert "<h2>成绩</h2>" in html
+    assert i18n.current() == i18n.DEFAULT  # the language applied to that report only

@@ -15,17 +15,38 @@ from autograder.constants import PACKAGE_DIR
 from autograder.sandbox import commands
 from autograder.sandbox.kernel_manager import SandboxedKernelManager
 from autograder.sandbox.probe import describe_sandbox, sandbox_available
-from autograder.sandbox.student_package import KERNEL_MODULES, build_student_package
+from autograder.sandbox.student_package import (
+    KERNEL_MODULES,
+    build_student_package,
+    kernel_files,
+)
 
 
 def test_the_copy_holds_the_kernel_modules_only(tmp_path):
     dest = build_student_package(tmp_path / "autograder")
     found = sorted(os.path.relpath(os.path.join(folder, name), dest)
                    for folder, _, names in os.walk(dest) for name in names)
-    assert found == sorted(KERNEL_MODULES)
+    assert found == sorted(kernel_files())
+    assert set(KERNEL_MODULES) <= set(found)
+    assert all(name.endswith(".py") or name.endswith(".mo") for name in found)
     assert oct(os.stat(dest).st_mode & 0o777) == "0o755"
     assert all(oct(os.stat(os.path.join(dest, m)).st_mode & 0o777) == "0o644"
-               for m in KERNEL_MODULES)
+               for m in found)
+
+
+def test_a_compiled_catalogue_goes_with_the_modules(tmp_path):
+    """The kernel speaks the notebook's language when the catalogue is compiled."""
+    package = tmp_path / "package"
+    for name in KERNEL_MODULES:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("")
+    assert kernel_files(package) == list(KERNEL_MODULES)
+    catalogue = package / "locale" / "zh_CN" / "LC_MESSAGES" / "backprop.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"mo")
+    dest = build_student_package(tmp_path / "copy", package)
+    assert (dest and os.path.isfile(os.path.join(dest, "locale", "zh_CN", "LC_MESSAGES",
+                                                 "backprop.mo")))
 
 
 def test_the_copy_imports_the_self_check_and_nothing_that_answers(tmp_path):
@@ -95,4 +116,5 @@ def test_a_sandboxed_kernel_finds_no_oracle_anywhere(extra_ro_paths):
                             allow_errors=True, config=config)
     client.execute()
     lines = nb.cells[0].outputs[0]["text"].splitlines()
-    assert lines == ["PACKAGE ['__init__.py', 'constants.py', 'student']", "FOUND []"]
+    assert lines == ["PACKAGE ['__init__.py', 'constants.py', 'i18n.py', 'locale', "
+                     "'plot_fonts.py', 'student']", "FOUND []"]

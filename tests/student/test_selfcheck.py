@@ -23,8 +23,11 @@ def test_importing_it_imports_nothing_that_answers():
                "print(sorted(m for m in sys.modules if m.startswith('autograder')))")
     out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                          check=True, timeout=60).stdout
-    assert out.strip() == str(["autograder", "autograder.constants", "autograder.student",
+    assert out.strip() == str(["autograder", "autograder.constants", "autograder.i18n",
+                               "autograder.plot_fonts", "autograder.student",
+                               "autograder.student.loss_plot",
                                "autograder.student.notebook_calls",
+                               "autograder.student.notebook_language",
                                "autograder.student.selfcheck", "autograder.student.trainings"])
 
 

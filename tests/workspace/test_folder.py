@@ -106,3 +106,27 @@ def test_late_penalties_are_nbgraders_per_student_sums(tmp_path):
                     if s.late_submission_penalty}
     assert expected == {"ann": 3.5, "cy": 3.0}
     assert read_penalties(course, "backprop") == expected
+
+
+# -- the messages, in the reader's language -------------------------------------------------------
+from autograder import i18n  # noqa: E402
+
+
+
+def test_a_folder_that_is_not_a_course_is_named_in_english_by_default(tmp_path):
+    from autograder.workspace.folder import course_folder
+
+    with pytest.raises(CourseError) as refused:
+        course_folder(tmp_path)
+    assert str(refused.value) == (f"{tmp_path.resolve()} is not a course folder "
+                                  "(no nbgrader_config.py and source/)")
+
+
+def test_course_errors_are_in_the_readers_language(tmp_path):
+    from autograder.workspace.folder import course_folder, find_course_root
+
+    with i18n.language("zh_CN"):
+        with pytest.raises(CourseError, match="不是课程文件夹"):
+            course_folder(tmp_path)
+        with pytest.raises(CourseError, match="找不到课程文件夹.*--course DIR"):
+            find_course_root(tmp_path)

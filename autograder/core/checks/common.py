@@ -2,22 +2,25 @@
 
 from dataclasses import dataclass, field
 
+from ...i18n import _
 from .. import compare as cmp
 from .. import messages
 from ..results import ItemResult, Status
 from ..values import Unavailable
 
 
-def not_attempted(item, name, reason) -> ItemResult:
-    """Nothing done yet: say so, and where to start reading (never how to do it)."""
-    return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
-                      f"Not attempted: `{name}` {reason}.", messages.START[item.grade_id])
+def not_attempted(item, message) -> ItemResult:
+    """Nothing done yet: say so in ``message`` (a whole sentence, in the reader's
+    language), and where to start reading (never how to do it)."""
+    return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED, message,
+                      _(messages.START[item.grade_id]))
 
 
 def unavailable(item, name, value: Unavailable) -> ItemResult:
     if value.not_attempted:
-        return not_attempted(item, name, value.reason)
-    return ItemResult(item.grade_id, 0, item.points, Status.ERROR, f"`{name}` {value.reason}.")
+        return not_attempted(item, _("Not attempted: {problem}").format(
+            problem=value.sentence(name)))
+    return ItemResult(item.grade_id, 0, item.points, Status.ERROR, value.sentence(name))
 
 
 def diagnosed(result: ItemResult, mistake) -> ItemResult:
@@ -62,7 +65,7 @@ class CaseTally:
         self.total += 1
         self.attempted = self.attempted or not got.not_attempted
         self.failed_calls += not got.not_attempted
-        self.problems.append((label, f"`{self.function}` {got.reason}."))
+        self.problems.append((label, got.sentence(self.function)))
 
     def untouched(self, label, what: str = "") -> None:
         """A case the student's code did nothing with (``what`` is kept for callers;
@@ -82,16 +85,18 @@ class CaseTally:
         return difference
 
     def result(self, item, hint: str, not_attempted_hint: str = "") -> ItemResult:
+        """The item's result; ``hint`` and ``not_attempted_hint`` are in the reader's
+        language already."""
         text = messages.CASES[item.grade_id]
         if self.passed == self.total:
             return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
-                              text["correct"].format(n=self.total))
+                              _(text["correct"]).format(n=self.total))
         if not self.attempted:
             return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
-                              text["untouched"], not_attempted_hint)
+                              _(text["untouched"]), not_attempted_hint)
         case, problem = self.problems[0]
-        message = text["some"].format(passed=self.passed, total=self.total, case=case,
-                                      problem=problem)
+        message = _(text["some"]).format(passed=self.passed, total=self.total, case=case,
+                                         problem=problem)
         if self.failed_calls == self.total:  # every call failed: nothing could be judged
             status = Status.ERROR
         else:

@@ -1,5 +1,6 @@
 """Example 1's checks: the six quantities, and ``backprop_step`` on other networks."""
 
+from ...i18n import _
 from .. import compare as cmp
 from .. import diagnose, messages
 from ..course import ITEMS_BY_ID, ex1_item
@@ -8,7 +9,8 @@ from ..values import Unavailable
 from .common import CaseTally, diagnosed, not_attempted, unavailable
 
 #: Hints for a wrong value that matches no known mistake, and for a wrong shape
-#: (the texts live in :mod:`autograder.core.messages`).
+#: (the texts live in :mod:`autograder.core.messages`, marked for translation: look
+#: them up with ``_()``).
 HINTS = messages.NO_CAUSE
 SHAPE_HINT = messages.SHAPE
 EX1_SHAPES_HINT = messages.SHAPE_BY_NAME
@@ -20,15 +22,16 @@ def ex1_quantity(quantity: str, got, expected, *, rtol=cmp.RTOL, atol=cmp.ATOL) 
     if isinstance(got, Unavailable):
         return unavailable(item, quantity, got)
     if got is None:
-        return not_attempted(item, quantity, "is still the placeholder `None`")
+        return not_attempted(item, _("Not attempted: `{name}` is still the placeholder "
+                                     "`None`.").format(name=quantity))
     outcome = cmp.compare(got, expected, rtol=rtol, atol=atol)
     if outcome.ok:
         return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
-                          f"`{quantity}` is correct.")
+                          _("`{name}` is correct.").format(name=quantity))
     if outcome.status in (cmp.SHAPE, cmp.TRANSPOSED):
-        hint = EX1_SHAPES_HINT.get(quantity, SHAPE_HINT)
+        hint = _(EX1_SHAPES_HINT.get(quantity, SHAPE_HINT))
     else:
-        hint = HINTS[quantity]
+        hint = _(HINTS[quantity])
     return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
                       messages.describe(quantity, outcome), hint)
 
@@ -52,9 +55,10 @@ def ex1_in_context(quantity: str, got: dict, expected: dict, forward, *, carry_f
         if diagnose.carried_forward(quantity, evidence):
             return ItemResult(result.grade_id, result.max_score, result.max_score,
                               Status.CARRIED_FORWARD,
-                              f"`{quantity}` differs from the expected value only because "
-                              f"`{upstream}` does: it follows correctly from your `{upstream}`, "
-                              "so this step earns its marks (error carried forward).")
+                              _("`{quantity}` differs from the expected value only because "
+                                "`{upstream}` does: it follows correctly from your "
+                                "`{upstream}`, so this step earns its marks (error carried "
+                                "forward).").format(quantity=quantity, upstream=upstream))
     return diagnosed(result, diagnose.ex1_mistake(quantity, evidence))
 
 
@@ -81,4 +85,4 @@ def ex1_other_inputs(cases, names, *, article_ok=None, rtol=cmp.RTOL, atol=cmp.A
         tally.mistake = diagnose.ex1_function_mistake(evidence)
     item = ITEMS_BY_ID["ex1_other_inputs"]
     hint = (messages.USE_PARAMETERS if article_ok else messages.FIX_ARTICLE_FIRST)[item.grade_id]
-    return tally.result(item, hint, messages.START[item.grade_id])
+    return tally.result(item, _(hint), _(messages.START[item.grade_id]))

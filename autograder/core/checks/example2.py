@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ...i18n import N_, _, ngettext
 from .. import compare as cmp
 from .. import messages
 from ..course import EX2_ACCURACY_THRESHOLD, ITEMS_BY_ID
@@ -24,7 +25,8 @@ def unchanged(got, initial):
         return False
 
 
-#: The hint for a wrong training that matches no known mistake.
+#: The hint for a wrong training that matches no known mistake (marked for translation:
+#: look it up with ``_()``).
 TRAINING_HINT = messages.NO_TRAINING_CAUSE
 
 
@@ -48,32 +50,33 @@ def ex2_weights(grade_id: str, when: str, got, expected, initial,
     if unchanged(got, initial):
         if trained_elsewhere:
             return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                              messages.FIRST_EPOCH_SKIPPED, messages.FIRST_EPOCH_SKIPPED_HINT)
+                              _(messages.FIRST_EPOCH_SKIPPED),
+                              _(messages.FIRST_EPOCH_SKIPPED_HINT))
         return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED,
-                          messages.WEIGHTS_UNTOUCHED[grade_id],
-                          messages.START[item.grade_id])
+                          _(messages.WEIGHTS_UNTOUCHED[grade_id]),
+                          _(messages.START[item.grade_id]))
     outcomes = _weights_outcomes(got, expected, rtol, atol)
     good = sum(outcome.ok for outcome in outcomes)
     if good == 2:
         return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
-                          messages.WEIGHTS_CORRECT[grade_id])
+                          _(messages.WEIGHTS_CORRECT[grade_id]))
     wrong = [messages.describe(name, outcome) for name, outcome in zip(WEIGHT_NAMES, outcomes)
              if not outcome.ok]
     return diagnosed(ItemResult(item.grade_id, item.points * good / 2, item.points,
                                  Status.PARTIAL if good else Status.INCORRECT,
-                                 messages.WRONG_WEIGHTS[grade_id].format(
-                                     problem=" ".join(wrong)),
-                                 TRAINING_HINT), mistake)
+                                 _(messages.WRONG_WEIGHTS[grade_id]).format(
+                                     problem=messages.sentences(*wrong)),
+                                 _(TRAINING_HINT)), mistake)
 
 
 #: What verdicts pass for the loss and the accuracy when the weights never moved.
-NEVER_TRAINED = Unavailable("cannot be judged: the weights never moved from their starting "
-                            "values", not_attempted=True)
+NEVER_TRAINED = Unavailable(N_("`{name}` cannot be judged: the weights never moved from their "
+                               "starting values."), not_attempted=True)
 
 
 def _never_trained(item, message) -> ItemResult:
-    return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED, message,
-                      messages.START[item.grade_id])
+    return ItemResult(item.grade_id, 0, item.points, Status.NOT_ATTEMPTED, _(message),
+                      _(messages.START[item.grade_id]))
 
 
 def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL,
@@ -88,48 +91,58 @@ def ex2_loss(losses, expected, *, rtol=cmp.TRAINING_RTOL, atol=cmp.TRAINING_ATOL
     expected = np.asarray(expected, dtype=float)
     if curve is None or curve.ndim != 1 or curve.size != expected.size:
         if curve is None:
-            got = "nothing numeric"
+            message = _("`losses` should hold one loss per epoch ({want} values), got nothing "
+                        "numeric.")
         elif curve.ndim == 1:
-            got = f"{curve.size} value" + ("" if curve.size == 1 else "s")
+            message = ngettext(
+                "`losses` should hold one loss per epoch ({want} values), got {n} value.",
+                "`losses` should hold one loss per epoch ({want} values), got {n} values.",
+                curve.size)
+        elif curve.ndim == 0:
+            message = _("`losses` should hold one loss per epoch ({want} values), got a single "
+                        "number.")
         else:
-            got = f"an array of shape {cmp.shape_text(curve.shape)}"
-        return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                          f"`losses` should hold one loss per epoch ({expected.size} values), "
-                          f"got {got}.")
+            message = _("`losses` should hold one loss per epoch ({want} values), got an "
+                        "array of shape {shape}.")
+        return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT, message.format(
+            want=expected.size, n=curve.size if curve is not None else 0,
+            shape="×".join(str(n) for n in getattr(curve, "shape", ()))))
     if curve.size > 1 and np.all(curve == curve[0]):
         return _never_trained(item, messages.NEVER_TRAINED["ex2_loss"])
     if not np.all(np.isfinite(curve)):
         return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                          "The training loss became nan or inf: the weights diverged.",
-                          TRAINING_HINT)
+                          _("The training loss became nan or inf: the weights diverged."),
+                          _(TRAINING_HINT))
     increases = int(np.sum(np.diff(curve) > atol))
     matches = cmp.compare(curve, expected, rtol=rtol, atol=atol).ok
     score = item.points / 2 * ((increases == 0) + matches)
     if increases == 0 and matches:
         return ItemResult(item.grade_id, score, item.points, Status.CORRECT,
-                          "The training loss never increases and follows the expected curve.")
+                          _("The training loss never increases and follows the expected "
+                            "curve."))
     fields = dict(final=curve[-1], expected=expected[-1])
     if increases:
         fields.update(n=increases, first=int(np.argmax(np.diff(curve) > atol)) + 1)
         if matches:
-            message = messages.plural(
-                increases, "The training loss increases in {n} epoch (at epoch {first}).",
-                "The training loss increases in {n} epochs (first at epoch {first}).")
+            message = ngettext(
+                "The training loss increases in {n} epoch (at epoch {first}).",
+                "The training loss increases in {n} epochs (first at epoch {first}).",
+                increases)
         else:
-            message = messages.plural(
-                increases,
+            message = ngettext(
                 "The training loss increases in {n} epoch (at epoch {first}) and does not "
                 "follow the expected curve (final loss {final:.6f}, expected {expected:.6f}).",
                 "The training loss increases in {n} epochs (first at epoch {first}) and does "
                 "not follow the expected curve (final loss {final:.6f}, expected "
-                "{expected:.6f}).")
+                "{expected:.6f}).",
+                increases)
         message = message.format(**fields)
     else:
-        message = ("The training loss never increases, but it does not follow the expected "
-                   "curve (final loss {final:.6f}, expected {expected:.6f}).").format(**fields)
+        message = _("The training loss never increases, but it does not follow the expected "
+                    "curve (final loss {final:.6f}, expected {expected:.6f}).").format(**fields)
     return diagnosed(ItemResult(item.grade_id, score, item.points,
                                  Status.PARTIAL if score else Status.INCORRECT,
-                                 message, TRAINING_HINT), mistake)
+                                 message, _(TRAINING_HINT)), mistake)
 
 
 def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> ItemResult:
@@ -141,11 +154,13 @@ def ex2_accuracy(accuracy, threshold=EX2_ACCURACY_THRESHOLD, mistake=None) -> It
         return unavailable(item, "train_nn", accuracy)
     if accuracy >= threshold - 1e-12:
         return ItemResult(item.grade_id, item.points, item.points, Status.CORRECT,
-                          f"Test accuracy {accuracy:.3f} reaches the threshold {threshold:.3f}.")
+                          _("Test accuracy {accuracy:.3f} reaches the threshold "
+                            "{threshold:.3f}.").format(accuracy=accuracy, threshold=threshold))
     return diagnosed(ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                                 f"Test accuracy {accuracy:.3f} is below the threshold "
-                                 f"{threshold:.3f} (admitting nobody already scores 0.650).",
-                                 TRAINING_HINT), mistake)
+                                 _("Test accuracy {accuracy:.3f} is below the threshold "
+                                   "{threshold:.3f} (admitting nobody already scores "
+                                   "0.650).").format(accuracy=accuracy, threshold=threshold),
+                                 _(TRAINING_HINT)), mistake)
 
 
 def ex2_other_data(cases, *, article_ok=None, rtol=cmp.TRAINING_RTOL,
@@ -170,4 +185,4 @@ def ex2_other_data(cases, *, article_ok=None, rtol=cmp.TRAINING_RTOL,
             tally.compare(label, WEIGHT_NAMES + ("losses",), got, expected, tol)
     item = ITEMS_BY_ID["ex2_other_data"]
     hint = (messages.USE_PARAMETERS if article_ok else messages.FIX_ARTICLE_FIRST)[item.grade_id]
-    return tally.result(item, hint, messages.START[item.grade_id])
+    return tally.result(item, _(hint), _(messages.START[item.grade_id]))

@@ -19,19 +19,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...i18n import N_, _
 from .. import compare as cmp
 from .. import oracle
 from ..course import ITEMS_BY_ID
 from ..results import ItemResult, Status
 from ..values import Unavailable
 
-LOSS_HINT = (
+LOSS_HINT = N_(
     "After each epoch's update, append to `losses` the mean squared error of the network's "
     "predictions over all training records, computed with the updated weights: the last "
     "loss is then the loss of the weights `train_nn` returns.")
 #: The first epoch of the full run is not the one-epoch run: an honest function does that
 #: when one epoch depends on the number of epochs, or on anything but ``seed`` for its start.
-EPOCH_HINT = (
+EPOCH_HINT = N_(
     "One epoch of `train_nn` must not depend on how many epochs it is asked for: `epochs` "
     "only sets how many times the loop over the epochs runs, so look at that loop's count "
     "and at every line that uses `epochs`. Its starting weights come from "
@@ -41,7 +42,8 @@ EPOCH_HINT = (
 
 @dataclass(frozen=True)
 class RunProblem:
-    """Why a run's results do not fit together (``text``, a clause) and what to look at."""
+    """Why a run's results do not fit together (``text``, a clause) and what to look at
+    (``hint``), both in the reader's language."""
 
     text: str
     hint: str
@@ -79,24 +81,26 @@ def run_problem(final, first, features, targets, tol) -> RunProblem | None:
         return None
     curve = curve_of(final[2])
     if curve is None:
-        return RunProblem("`losses` is not one number per epoch, so it cannot show how the "
-                          "weights came about", LOSS_HINT)
+        return RunProblem(_("`losses` is not one number per epoch, so it cannot show how the "
+                            "weights came about"), _(LOSS_HINT))
     if not cmp.compare(curve[-1], mse, **tol).ok:
-        return RunProblem(f"the last loss, {curve[-1]:.6g}, is not the training MSE of the "
-                          f"weights `train_nn` returned, {mse:.6g}", LOSS_HINT)
+        return RunProblem(_("the last loss, {loss:.6g}, is not the training MSE of the "
+                            "weights `train_nn` returned, {mse:.6g}").format(
+                                loss=curve[-1], mse=mse), _(LOSS_HINT))
     if isinstance(first, Unavailable):
         return None
     first_curve, first_mse = curve_of(first[2]), training_mse(features, targets, first[:2])
     if first_curve is None or first_mse is None:
         return None
     if not cmp.compare(first_curve[-1], first_mse, **tol).ok:
-        return RunProblem(f"after one epoch, the loss `train_nn` returned, "
-                          f"{first_curve[-1]:.6g}, is not the training MSE of the weights it "
-                          f"returned, {first_mse:.6g}", LOSS_HINT)
+        return RunProblem(_("after one epoch, the loss `train_nn` returned, {loss:.6g}, is not "
+                            "the training MSE of the weights it returned, {mse:.6g}").format(
+                                loss=first_curve[-1], mse=first_mse), _(LOSS_HINT))
     if not cmp.compare(curve[0], first_curve[-1], **tol).ok:
-        return RunProblem(f"the first loss of the full training, {curve[0]:.6g}, is not the "
-                          f"loss that `train_nn` returns when asked for one epoch, "
-                          f"{first_curve[-1]:.6g}", EPOCH_HINT, about_losses=False)
+        return RunProblem(_("the first loss of the full training, {loss:.6g}, is not the loss "
+                            "that `train_nn` returns when asked for one epoch, {one:.6g}").format(
+                                loss=curve[0], one=first_curve[-1]),
+                          _(EPOCH_HINT), about_losses=False)
     return None
 
 
@@ -110,15 +114,17 @@ def judges_losses(losses, size) -> bool:
 def losses_not_trained(problem: RunProblem) -> ItemResult:
     item = ITEMS_BY_ID["ex2_loss"]
     if problem.about_losses:
-        message = f"These are not the losses of the training `train_nn` ran: {problem.text}."
+        message = _("These are not the losses of the training `train_nn` ran: {problem}.")
     else:
-        message = f"The losses are not credited: {problem.text}."
+        message = _("The losses are not credited: {problem}.")
+    message = message.format(problem=problem.text)
     return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT, message, problem.hint)
 
 
 def accuracy_not_credited(accuracy: float, problem: RunProblem) -> ItemResult:
     item = ITEMS_BY_ID["ex2_accuracy"]
     return ItemResult(item.grade_id, 0, item.points, Status.INCORRECT,
-                      f"Test accuracy {accuracy:.3f} is not credited: it counts for weights "
-                      f"that `train_nn`'s losses show its own training produced, and here "
-                      f"{problem.text}.", problem.hint)
+                      _("Test accuracy {accuracy:.3f} is not credited: it counts for weights "
+                        "that `train_nn`'s losses show its own training produced, and here "
+                        "{problem}.").format(accuracy=accuracy, problem=problem.text),
+                      problem.hint)

@@ -20,7 +20,11 @@ from .evaluation import Broadcast
 @dataclass(frozen=True)
 class Mistake:
     """A diagnosis: ``name`` is the family's key (empty when no slip is named, the
-    hint then saying why), ``title`` the one name students and instructors read."""
+    hint then saying why), ``title`` the one name students and instructors read.
+
+    Its texts are in the language that was current when it was made: a mistake is made
+    where it is shown (:attr:`Family.mistake`, ``CATALOGUE[key]``), never kept across
+    readers."""
 
     name: str
     title: str
@@ -42,6 +46,7 @@ class Family:
 
     @property
     def mistake(self) -> Mistake:
+        """The family's diagnosis, its title and hint in the current language."""
         title, hint = texts.family_title_and_hint(self.key, self.example, self.members)
         return Mistake(self.key, title, hint)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...i18n import N_
+
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
@@ -30,49 +32,49 @@ class Ingredient:
 
     name: str
     symbol: str
-    words: str
+    words: str               # marked with N_, looked up with _() where it is shown
     neighbours: tuple = ()   # ingredients a student may use in its place
     vector: bool = False     # one value per unit (a row or column of an outer product)
 
 
 INGREDIENTS = {i.name: i for i in (
-    Ingredient("x", "xᵢ", "the inputs", ("a",), vector=True),
-    Ingredient("y", "y", "the target"),
-    Ingredient("eta", "η", "the learning rate", ("const_eta",)),
-    Ingredient("W2", "Wⱼ", "the hidden-to-output weights", ("W2_new",), vector=True),
-    Ingredient("W2_new", "Wⱼ + ΔWⱼ", "the hidden-to-output weights after their update",
+    Ingredient("x", "xᵢ", N_("the inputs"), ("a",), vector=True),
+    Ingredient("y", "y", N_("the target")),
+    Ingredient("eta", "η", N_("the learning rate"), ("const_eta",)),
+    Ingredient("W2", "Wⱼ", N_("the hidden-to-output weights"), ("W2_new",), vector=True),
+    Ingredient("W2_new", "Wⱼ + ΔWⱼ", N_("the hidden-to-output weights after their update"),
                vector=True),
-    Ingredient("h", "hⱼ", "the hidden units' inputs", vector=True),
-    Ingredient("a", "aⱼ = f(hⱼ)", "the hidden activations", ("h", "x"), vector=True),
-    Ingredient("h_o", "hₒ", "the output unit's input"),
-    Ingredient("y_hat", "ŷ = f(hₒ)", "the output"),
-    Ingredient("fp_h", "f′(hⱼ)", "the sigmoid's slope at the hidden units' inputs",
+    Ingredient("h", "hⱼ", N_("the hidden units' inputs"), vector=True),
+    Ingredient("a", "aⱼ = f(hⱼ)", N_("the hidden activations"), ("h", "x"), vector=True),
+    Ingredient("h_o", "hₒ", N_("the output unit's input")),
+    Ingredient("y_hat", "ŷ = f(hₒ)", N_("the output")),
+    Ingredient("fp_h", "f′(hⱼ)", N_("the sigmoid's slope at the hidden units' inputs"),
                ("fp_a", "a", "one_minus_a", "fp_ho"), vector=True),
-    Ingredient("fp_a", "f′(aⱼ)", "the sigmoid's slope taken at the hidden activations",
+    Ingredient("fp_a", "f′(aⱼ)", N_("the sigmoid's slope taken at the hidden activations"),
                vector=True),
-    Ingredient("one_minus_a", "1 − aⱼ", "one minus the hidden activations", vector=True),
-    Ingredient("fp_ho", "f′(hₒ)", "the sigmoid's slope at the output unit's input",
+    Ingredient("one_minus_a", "1 − aⱼ", N_("one minus the hidden activations"), vector=True),
+    Ingredient("fp_ho", "f′(hₒ)", N_("the sigmoid's slope at the output unit's input"),
                ("fp_yhat", "y_hat", "one_minus_yhat", "fp_h")),
-    Ingredient("fp_yhat", "f′(ŷ)", "the sigmoid's slope taken at the output"),
-    Ingredient("one_minus_yhat", "1 − ŷ", "one minus the output"),
-    Ingredient("residual", "y − ŷ", "the target minus the output",
+    Ingredient("fp_yhat", "f′(ŷ)", N_("the sigmoid's slope taken at the output")),
+    Ingredient("one_minus_yhat", "1 − ŷ", N_("one minus the output")),
+    Ingredient("residual", "y − ŷ", N_("the target minus the output"),
                ("residual_ho", "residual_const")),
-    Ingredient("residual_ho", "y − hₒ", "the target minus the output unit's input"),
-    Ingredient("residual_const", "0.6 − ŷ", "the article's target 0.6 typed in"),
-    Ingredient("const_eta", "0.5", "the article's learning rate 0.5 typed in"),
-    Ingredient("error", "y − ŷ", "the output error"),
-    Ingredient("output_error_term", "δᵒ", "the output error term", ("error",)),
-    Ingredient("hidden_error", "Wⱼ δᵒ", "the hidden error", vector=True),
-    Ingredient("hidden_error_term", "δʰⱼ", "the hidden error terms", ("hidden_error",),
+    Ingredient("residual_ho", "y − hₒ", N_("the target minus the output unit's input")),
+    Ingredient("residual_const", "0.6 − ŷ", N_("the article's target 0.6 typed in")),
+    Ingredient("const_eta", "0.5", N_("the article's learning rate 0.5 typed in")),
+    Ingredient("error", "y − ŷ", N_("the output error")),
+    Ingredient("output_error_term", "δᵒ", N_("the output error term"), ("error",)),
+    Ingredient("hidden_error", "Wⱼ δᵒ", N_("the hidden error"), vector=True),
+    Ingredient("hidden_error_term", "δʰⱼ", N_("the hidden error terms"), ("hidden_error",),
                vector=True),
-    Ingredient("acc_h_o", "del_w_hidden_output", "the accumulated sum"),
-    Ingredient("acc_i_h", "del_w_input_hidden", "the accumulated sum"),
-    Ingredient("inv_n", "1/n_records", "the division by the number of records",
+    Ingredient("acc_h_o", "del_w_hidden_output", N_("the accumulated sum")),
+    Ingredient("acc_i_h", "del_w_input_hidden", N_("the accumulated sum")),
+    Ingredient("inv_n", "1/n_records", N_("the division by the number of records"),
                ("inv_features", "inv_hidden", "inv_epochs", "inv_n2")),
-    Ingredient("inv_features", "1/n_features", "a division by the number of features"),
-    Ingredient("inv_hidden", "1/n_hidden", "a division by the number of hidden units"),
-    Ingredient("inv_epochs", "1/epochs", "a division by the number of epochs"),
-    Ingredient("inv_n2", "1/n_records²", "a division by the number of records, twice"),
+    Ingredient("inv_features", "1/n_features", N_("a division by the number of features")),
+    Ingredient("inv_hidden", "1/n_hidden", N_("a division by the number of hidden units")),
+    Ingredient("inv_epochs", "1/epochs", N_("a division by the number of epochs")),
+    Ingredient("inv_n2", "1/n_records²", N_("a division by the number of records, twice")),
 )}
 
 
@@ -127,24 +129,25 @@ UPDATE = (
 )
 FORMULAS = {f.quantity: f for f in STEP + RECORD + UPDATE}
 
-#: How the notebook's text writes each formula (never the code).
+#: How the notebook's text writes each formula (never the code); those with words are
+#: marked for translation, and every one is looked up with ``_()`` where it is shown.
 FORMULA_TEXT = {
-    "error": "error = y − ŷ, the target minus the output",
+    "error": N_("error = y − ŷ, the target minus the output"),
     "output_error_term": "δᵒ = (y − ŷ) f′(hₒ)",
-    "hidden_error": "the hidden error of unit j is Wⱼ δᵒ",
+    "hidden_error": N_("the hidden error of unit j is Wⱼ δᵒ"),
     "hidden_error_term": "δʰⱼ = Wⱼ δᵒ f′(hⱼ)",
     "delta_w_h_o": "ΔWⱼ = η δᵒ aⱼ",
-    "delta_w_i_h": "Δwᵢⱼ = η δʰⱼ xᵢ, one row per input i and one column per hidden unit j",
-    "step_h_o": "each record adds its δᵒ aⱼ to del_w_hidden_output, without η",
-    "step_i_h": "each record adds its δʰⱼ xᵢ to del_w_input_hidden, without η",
-    "update_h_o": "after the loop over records, Wⱼ moves by η × its accumulated sum / "
-                  "n_records",
-    "update_i_h": "after the loop over records, wᵢⱼ moves by η × its accumulated sum / "
-                  "n_records",
-    "steps": "each record adds its δᵒ aⱼ to del_w_hidden_output and its δʰⱼ xᵢ to "
-             "del_w_input_hidden, without η",
-    "updates": "after the loop over records, each weight moves by η × its accumulated sum / "
-               "n_records",
+    "delta_w_i_h": N_("Δwᵢⱼ = η δʰⱼ xᵢ, one row per input i and one column per hidden unit j"),
+    "step_h_o": N_("each record adds its δᵒ aⱼ to del_w_hidden_output, without η"),
+    "step_i_h": N_("each record adds its δʰⱼ xᵢ to del_w_input_hidden, without η"),
+    "update_h_o": N_("after the loop over records, Wⱼ moves by η × its accumulated sum / "
+                     "n_records"),
+    "update_i_h": N_("after the loop over records, wᵢⱼ moves by η × its accumulated sum / "
+                     "n_records"),
+    "steps": N_("each record adds its δᵒ aⱼ to del_w_hidden_output and its δʰⱼ xᵢ to "
+                "del_w_input_hidden, without η"),
+    "updates": N_("after the loop over records, each weight moves by η × its accumulated "
+                  "sum / n_records"),
 }
 
 #: Ingredients computed from others, in the same way for any batch axes.

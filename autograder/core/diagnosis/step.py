@@ -19,6 +19,7 @@ import functools
 
 import numpy as np
 
+from ...i18n import _
 from .. import compare as cmp
 from .. import messages
 from ..course import EX1_INPUTS, EX1_QUANTITIES
@@ -180,7 +181,7 @@ class StepEvidence:
         if upstream is None:
             return False
         verified = 0
-        for index, (_, values) in enumerate(self.networks):
+        for index, (_network, values) in enumerate(self.networks):
             value = values[quantity]
             if not isinstance(value, np.ndarray) or self.degenerate(index, upstream):
                 if index == 0:
@@ -204,11 +205,15 @@ class StepEvidence:
             # a wrong shape is wrong, not a value that hides the formula
             zero = any(self.zero_or_not_finite(i, upstream) for i in range(len(self.networks))
                        if isinstance(self.networks[i][1][quantity], np.ndarray))
-            return Mistake.unexplained(
-                f"Your `{quantity}` follows from your `{upstream}`, "
-                + ("but that value is zero (or not finite) and shows nothing of the formula."
-                   if zero else f"which is wrong: correct `{upstream}` first.")
-                + f" {texts.formula_sentence(quantity)}")
+            if zero:
+                why = _("Your `{quantity}` follows from your `{upstream}`, but that value is "
+                        "zero (or not finite) and shows nothing of the formula.")
+            else:
+                why = _("Your `{quantity}` follows from your `{upstream}`, which is wrong: "
+                        "correct `{upstream}` first.")
+            return Mistake.unexplained(messages.sentences(
+                why.format(quantity=quantity, upstream=upstream),
+                texts.formula_sentence(quantity)))
         found = [family for family in families(quantity)
                  if any(self.reproduces(edit.formulas[0], quantity) for edit in family.members)]
         if len(found) == 1:
@@ -226,12 +231,13 @@ class StepEvidence:
                 ratio = value.ravel() / expected.ravel()
             # the article's network: the one the student sees, whichever check shows this
             if not np.any(value):
-                seen = f"On the article's network your `{quantity}` is zero. "
+                seen = _("On the article's network your `{quantity}` is zero.").format(
+                    quantity=quantity)
             elif np.all(np.isfinite(ratio)) and np.allclose(ratio, ratio[0], rtol=1e-6) \
                     and not np.isclose(ratio[0], 1.0):
-                seen = (f"On the article's network your `{quantity}` is {ratio[0]:.3g} times "
-                        "the expected value. ")
-        return seen + messages.NO_CAUSE[quantity]
+                seen = _("On the article's network your `{quantity}` is {ratio:.3g} times the "
+                         "expected value.").format(quantity=quantity, ratio=ratio[0])
+        return messages.sentences(seen, _(messages.NO_CAUSE[quantity]))
 
     def wrong_somewhere(self, quantity, networks=None) -> bool:
         """Whether the student's ``quantity`` is wrong on one of the first ``networks``."""

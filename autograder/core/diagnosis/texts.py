@@ -6,219 +6,231 @@ place of f′(hₒ)"); the title adds the example, and is the one name used by
 quantity, says what was used in place of what, and gives the formula as the
 notebook's text writes it, never the code line. Where a hand-written text
 reads better it is kept here, keyed by the edit it describes.
+
+Every text is a whole sentence (or a whole name), marked with ``N_`` in the
+tables and looked up with ``_()`` when a name or hint is made, so that it is
+in the reader's language. What is put into a template is itself whole: a
+quantity's title, the subject of a hint ("Your update of
+`weights_hidden_output`"), an ingredient ("the learning rate, η"), a formula,
+or a sentence; each is translated as a unit.
 """
 
+from ...i18n import N_, _
 from .. import messages
+from .family_hints import FAMILIES
 from .model import FORMULA_TEXT, INGREDIENTS
 
 QUANTITY_TITLE = {
-    "error": "output error",
-    "output_error_term": "output error term δᵒ",
-    "hidden_error": "hidden error",
-    "hidden_error_term": "hidden error term δʰ",
-    "delta_w_h_o": "hidden-to-output step ΔW",
-    "delta_w_i_h": "input-to-hidden step Δw",
-    "step_h_o": "term added to del_w_hidden_output",
-    "step_i_h": "term added to del_w_input_hidden",
-    "steps": "both terms added in the loop",
-    "update_h_o": "update of weights_hidden_output",
-    "update_i_h": "update of weights_input_hidden",
-    "updates": "both weight updates",
-    "loop": "training loop",
-    "loss": "recorded loss",
+    "error": N_("output error"),
+    "output_error_term": N_("output error term δᵒ"),
+    "hidden_error": N_("hidden error"),
+    "hidden_error_term": N_("hidden error term δʰ"),
+    "delta_w_h_o": N_("hidden-to-output step ΔW"),
+    "delta_w_i_h": N_("input-to-hidden step Δw"),
+    "step_h_o": N_("term added to del_w_hidden_output"),
+    "step_i_h": N_("term added to del_w_input_hidden"),
+    "steps": N_("both terms added in the loop"),
+    "update_h_o": N_("update of weights_hidden_output"),
+    "update_i_h": N_("update of weights_input_hidden"),
+    "updates": N_("both weight updates"),
+    "loop": N_("training loop"),
+    "loss": N_("recorded loss"),
 }
+#: The subject of a hint about a quantity of Example 2's loop (the others are
+#: "Your `<quantity>`"): a noun phrase that starts a sentence.
 SUBJECT = {
-    "step_h_o": "The term your loop adds to `del_w_hidden_output`",
-    "step_i_h": "The term your loop adds to `del_w_input_hidden`",
-    "steps": "Each of the two terms your loop adds up",
-    "update_h_o": "Your update of `weights_hidden_output`",
-    "update_i_h": "Your update of `weights_input_hidden`",
-    "updates": "Each of your two weight updates",
+    "step_h_o": N_("The term your loop adds to `del_w_hidden_output`"),
+    "step_i_h": N_("The term your loop adds to `del_w_input_hidden`"),
+    "steps": N_("Each of the two terms your loop adds up"),
+    "update_h_o": N_("Your update of `weights_hidden_output`"),
+    "update_i_h": N_("Your update of `weights_input_hidden`"),
+    "updates": N_("Each of your two weight updates"),
 }
 PAIR_FORMULAS = {"steps": ("step_h_o", "step_i_h"), "updates": ("update_h_o", "update_i_h")}
-_TYPED_ETA = ("uses the number 0.5, the article's learning rate, where the parameter `learnrate` "
-              "belongs, so it is wrong on every other network.")
 
 #: Hand-written texts, keyed by the edit they describe: (name, hint).
 WRITTEN = {
-    "error.sign": ("sign flipped",
-                   "Your `error` has the opposite sign: the output error is the target minus "
-                   "the output, y − ŷ."),
+    "error.sign": (
+        N_("sign flipped"),
+        N_("Your `error` has the opposite sign: the output error is the target minus the "
+           "output, y − ŷ.")),
     "error.swap:residual>residual_const": (
-        "the article's target typed in",
-        "Your `error` uses the number 0.6, the article's target, where the parameter `target` "
-        "belongs, so it is wrong on every other network. The formula: error = y − ŷ, the "
-        "target minus the output."),
+        N_("the article's target typed in"),
+        N_("Your `error` uses the number 0.6, the article's target, where the parameter "
+           "`target` belongs, so it is wrong on every other network. The formula: error = "
+           "y − ŷ, the target minus the output.")),
     "delta_w_h_o.swap:eta>const_eta": (
-        "the article's learning rate typed in",
-        f"Your `delta_w_h_o` {_TYPED_ETA} The formula: ΔWⱼ = η δᵒ aⱼ."),
+        N_("the article's learning rate typed in"),
+        N_("Your `delta_w_h_o` uses the number 0.5, the article's learning rate, where the "
+           "parameter `learnrate` belongs, so it is wrong on every other network. The "
+           "formula: ΔWⱼ = η δᵒ aⱼ.")),
     "delta_w_i_h.swap:eta>const_eta": (
-        "the article's learning rate typed in",
-        f"Your `delta_w_i_h` {_TYPED_ETA} The formula: Δwᵢⱼ = η δʰⱼ xᵢ."),
+        N_("the article's learning rate typed in"),
+        N_("Your `delta_w_i_h` uses the number 0.5, the article's learning rate, where the "
+           "parameter `learnrate` belongs, so it is wrong on every other network. The "
+           "formula: Δwᵢⱼ = η δʰⱼ xᵢ.")),
     "delta_w_i_h.no_column": (
-        "x not made a column",
-        "Your `delta_w_i_h` multiplies the inputs and the hidden error terms element by element, "
-        "which fails when their lengths differ. It is their outer product: the inputs as a "
-        "column (one row per input) times the row of hidden error terms, Δwᵢⱼ = η δʰⱼ xᵢ, the "
-        "shape of weights_input_hidden."),
+        N_("x not made a column"),
+        N_("Your `delta_w_i_h` multiplies the inputs and the hidden error terms element by "
+           "element, which fails when their lengths differ. It is their outer product: the "
+           "inputs as a column (one row per input) times the row of hidden error terms, "
+           "Δwᵢⱼ = η δʰⱼ xᵢ, the shape of weights_input_hidden.")),
     "delta_w_i_h.transpose": (
-        "transposed",
-        "Your `delta_w_i_h` is transposed: it must have the shape of weights_input_hidden, one "
-        "row per input i and one column per hidden unit j (Δwᵢⱼ = η δʰⱼ xᵢ)."),
+        N_("transposed"),
+        N_("Your `delta_w_i_h` is transposed: it must have the shape of weights_input_hidden, "
+           "one row per input i and one column per hidden unit j (Δwᵢⱼ = η δʰⱼ xᵢ).")),
     "step_i_h.no_column": (
-        "x not made a column",
-        "The term your loop adds to `del_w_input_hidden` multiplies the inputs and the hidden "
-        "error terms element by element, which fails when their lengths differ; it is their "
-        "outer product, the inputs as a column times the row of hidden error terms (δʰⱼ xᵢ), "
-        "the shape of weights_input_hidden."),
+        N_("x not made a column"),
+        N_("The term your loop adds to `del_w_input_hidden` multiplies the inputs and the "
+           "hidden error terms element by element, which fails when their lengths differ; it "
+           "is their outer product, the inputs as a column times the row of hidden error "
+           "terms (δʰⱼ xᵢ), the shape of weights_input_hidden.")),
 }
 #: Names and hints of Example 2's loop and loss edits (no formula to show).
 STRUCTURE = {
     "loop.update_every_record": (
-        "weights updated after every record",
-        "The weights change inside the loop over records; add each record's terms to "
-        "`del_w_hidden_output` and `del_w_input_hidden`, and update the weights once per "
-        "epoch, after that loop, by η × each sum / n_records (see *Where the learning rate "
-        "enters*)."),
+        N_("weights updated after every record"),
+        N_("The weights change inside the loop over records; add each record's terms to "
+           "`del_w_hidden_output` and `del_w_input_hidden`, and update the weights once per "
+           "epoch, after that loop, by η × each sum / n_records (see *Where the learning rate "
+           "enters*).")),
     "loop.update_every_record_averaged": (
-        "weights updated after every record, by a term divided by n_records",
-        "The weights change inside the loop over records, each time by η × the record's term "
-        "/ n_records. Add the terms up in `del_w_hidden_output` and `del_w_input_hidden`, and "
-        "update the weights once per epoch, after that loop."),
+        N_("weights updated after every record, by a term divided by n_records"),
+        N_("The weights change inside the loop over records, each time by η × the record's "
+           "term / n_records. Add the terms up in `del_w_hidden_output` and "
+           "`del_w_input_hidden`, and update the weights once per epoch, after that loop.")),
     "loop.update_inside_loop": (
-        "update inside the loop over records",
-        "The weights move after every record, by the sum accumulated so far: the update runs "
-        "inside the loop over records. Move it after that loop, so that it runs once per epoch."),
+        N_("update inside the loop over records"),
+        N_("The weights move after every record, by the sum accumulated so far: the update "
+           "runs inside the loop over records. Move it after that loop, so that it runs once "
+           "per epoch.")),
     "loop.update_after_training": (
-        "weights updated once, after the last epoch",
-        "The weights move only once, after all epochs, so every epoch computes the same sums. "
-        "Move them once per epoch, right after the loop over records."),
+        N_("weights updated once, after the last epoch"),
+        N_("The weights move only once, after all epochs, so every epoch computes the same "
+           "sums. Move them once per epoch, right after the loop over records.")),
     "loop.accumulators_not_reset": (
-        "accumulators not reset",
-        "del_w_input_hidden and del_w_hidden_output keep growing across epochs: set them to "
-        "zeros at the start of every epoch."),
+        N_("accumulators not reset"),
+        N_("del_w_input_hidden and del_w_hidden_output keep growing across epochs: set them to "
+           "zeros at the start of every epoch.")),
     "loop.accumulators_reset_every_record": (
-        "accumulators reset for every record",
-        "del_w_input_hidden and del_w_hidden_output are set to zeros inside the loop over "
-        "records, so only the last record's terms are used. Set them to zeros once per epoch, "
-        "before that loop."),
+        N_("accumulators reset for every record"),
+        N_("del_w_input_hidden and del_w_hidden_output are set to zeros inside the loop over "
+           "records, so only the last record's terms are used. Set them to zeros once per "
+           "epoch, before that loop.")),
     "loss.before_update": (
-        "loss recorded before the update",
-        "Each recorded loss is measured before that epoch's update: record it after the "
-        "weights have moved."),
+        N_("loss recorded before the update"),
+        N_("Each recorded loss is measured before that epoch's update: record it after the "
+           "weights have moved.")),
     "loss.last_record_vs_all": (
-        "loss from the last record's output",
-        "The loss uses the network's output for the last record only, compared with every "
-        "target: compute the output for all training records, then the mean of the squared "
-        "errors."),
+        N_("loss from the last record's output"),
+        N_("The loss uses the network's output for the last record only, compared with every "
+           "target: compute the output for all training records, then the mean of the "
+           "squared errors.")),
     "loss.last_record": (
-        "loss of the last record only",
-        "The loss is the squared error of the last record only: use the mean over all "
-        "training records."),
-    "loss.half": ("loss with a factor ½",
-                  "The recorded loss is half the mean squared error: record the mean of "
-                  "(ŷ − y)² over all training records, without the ½."),
-    "loss.sum": ("loss summed over the records",
-                 "The recorded loss is the sum of the squared errors: record their mean over "
-                 "all training records."),
+        N_("loss of the last record only"),
+        N_("The loss is the squared error of the last record only: use the mean over all "
+           "training records.")),
+    "loss.half": (
+        N_("loss with a factor ½"),
+        N_("The recorded loss is half the mean squared error: record the mean of (ŷ − y)² "
+           "over all training records, without the ½.")),
+    "loss.sum": (
+        N_("loss summed over the records"),
+        N_("The recorded loss is the sum of the squared errors: record their mean over all "
+           "training records.")),
 }
 
 
-#: Families of several edits that give the same training: (quantity, name, hint).
-FAMILIES = {
-    "ex2.error.sign": (
-        "loop", "weights move uphill",
-        "The weights move up the error surface, not down: the error has the opposite sign "
-        "(ŷ − y instead of y − ŷ), or so has δᵒ, or both terms the loop adds up, or both "
-        "updates subtract instead of adding. The error is y − ŷ, and each weight moves by "
-        "+η × its accumulated sum / n_records."),
-    "ex2.hidden_error.sign": (
-        "loop", "input-to-hidden weights move uphill",
-        "The input-to-hidden weights move up the error surface: the hidden error or δʰ has "
-        "the opposite sign, or the term added to del_w_input_hidden has, or the update of "
-        "weights_input_hidden subtracts. δʰⱼ = Wⱼ δᵒ f′(hⱼ), and wᵢⱼ moves by +η × its "
-        "accumulated sum / n_records."),
-    "ex2.step_h_o.sign": (
-        "loop", "hidden-to-output weights move uphill",
-        "The hidden-to-output weights move up the error surface: the term added to "
-        "del_w_hidden_output has the opposite sign, or the update of weights_hidden_output "
-        "subtracts. Each record adds δᵒ aⱼ, and Wⱼ moves by +η × its accumulated sum / "
-        "n_records."),
-    "ex2.hidden_error_term.drop:fp_h": (
-        "hidden_error_term", "f′(hⱼ) left out",
-        "Your hidden error term leaves out the sigmoid's slope at the hidden units' inputs, "
-        "f′(hⱼ) (or the term added to del_w_input_hidden uses the hidden error in place of "
-        "δʰ). The formula: δʰⱼ = Wⱼ δᵒ f′(hⱼ), and each record adds δʰⱼ xᵢ."),
-    "ex2.step_h_o.insert:eta": (
-        "loop", "η applied twice to the hidden-to-output weights",
-        "The hidden-to-output weights get the learning rate twice, in the term added to "
-        "del_w_hidden_output and again in the update: η enters once, in the update (Wⱼ "
-        "moves by η × its accumulated sum / n_records; see *Where the learning rate "
-        "enters*)."),
-    "ex2.step_i_h.insert:eta": (
-        "loop", "η applied twice to the input-to-hidden weights",
-        "The input-to-hidden weights get the learning rate twice, in the term added to "
-        "del_w_input_hidden and again in the update: η enters once, in the update (wᵢⱼ "
-        "moves by η × its accumulated sum / n_records; see *Where the learning rate "
-        "enters*)."),
-    "ex2.steps.insert:eta": (
-        "loop", "η applied twice",
-        "The learning rate is applied twice, in the terms your loop adds up and again in "
-        "the updates: η enters once, in the update (each weight moves by η × its "
-        "accumulated sum / n_records; see *Where the learning rate enters*)."),
+LOOP_FORMULAS = N_(
+    "Each record adds its δᵒ aⱼ to del_w_hidden_output and its δʰⱼ xᵢ to del_w_input_hidden, "
+    "without η; after the loop over records, each weight moves by η × its accumulated sum / "
+    "n_records.")
+
+#: The name of an edit by what it changed, wherever it was made.
+CHANGE_NAME = {
+    "sign": N_("sign flipped"),
+    "insert:eta": N_("η applied twice"),
+    "no_column": N_("x not made a column"),
+    "transpose": N_("transposed"),
+    "article": N_("the article's value on every network"),
 }
-LOOP_FORMULAS = ("Each record adds its δᵒ aⱼ to del_w_hidden_output and its δʰⱼ xᵢ to "
-                 "del_w_input_hidden, without η; after the loop over records, each weight "
-                 "moves by η × its accumulated sum / n_records.")
+#: What an edit of each kind did, as a sentence about its ``{subject}`` (see
+#: :func:`subject`); ``drop`` and ``swap`` name ingredients (see :func:`ingredient`).
+CHANGE_SENTENCE = {
+    "sign": N_("{subject} has the opposite sign."),
+    "insert": N_("{subject} multiplies by the learning rate η a second time, but η enters "
+                 "once."),
+    "no_column": N_("{subject} is no outer product of the inputs and the hidden error terms."),
+    "transpose": N_("{subject} is transposed: it has one row per hidden unit instead of one "
+                    "per input."),
+    "article": N_("{subject} has the article's value on every network: compute it from the "
+                  "function's parameters."),
+    "drop": N_("{subject} leaves out {old}."),
+    "swap": N_("{subject} uses {new}, in place of {old}."),
+}
+#: An ``article_<quantity>`` ingredient, where a symbol is shown.
+ARTICLE_VALUE = N_("the article's value")
 
 
 def _symbol(name) -> str:
-    return "the article's value" if name.startswith("article_") else INGREDIENTS[name].symbol
+    return _(ARTICLE_VALUE) if name.startswith("article_") else INGREDIENTS[name].symbol
 
 
-def _words(name) -> str:
-    ingredient = INGREDIENTS[name]
-    return f"{ingredient.words}, {ingredient.symbol}"
+def ingredient(name) -> str:
+    """An ingredient in words with its symbol: "the learning rate, η"."""
+    item = INGREDIENTS[name]
+    # TRANSLATORS: an ingredient of a formula in words, then its symbol ("the learning
+    # rate, η").
+    return _("{words}, {symbol}").format(words=_(item.words), symbol=item.symbol)
+
+
+def subject(quantity) -> str:
+    """What a hint about ``quantity`` is about, as the subject of its sentence."""
+    if quantity in SUBJECT:
+        return _(SUBJECT[quantity])
+    return _("Your `{quantity}`").format(quantity=quantity)
 
 
 def formula_sentence(quantity) -> str:
-    return f"The formula: {FORMULA_TEXT[quantity]}."
+    return _("The formula: {formula}.").format(formula=_(FORMULA_TEXT[quantity]))
 
 
 def edit_name(edit) -> str:
     if edit.key in STRUCTURE:
-        return STRUCTURE[edit.key][0]
-    if edit.change in ("sign", "insert:eta", "no_column", "transpose", "article"):
-        return {"sign": "sign flipped", "insert:eta": "η applied twice",
-                "no_column": "x not made a column", "transpose": "transposed",
-                "article": "the article's value on every network"}[edit.change]
+        return _(STRUCTURE[edit.key][0])
+    if edit.change in CHANGE_NAME:
+        return _(CHANGE_NAME[edit.change])
     if edit.kind == "drop":
-        return f"{_symbol(edit.old)} left out"
-    return f"{_symbol(edit.new)} in place of {_symbol(edit.old)}"
+        return _("{old} left out").format(old=_symbol(edit.old))
+    return _("{new} in place of {old}").format(new=_symbol(edit.new), old=_symbol(edit.old))
 
 
 def edit_hint(edit) -> str:
     if edit.key in STRUCTURE:
-        return STRUCTURE[edit.key][1]
-    subject = SUBJECT.get(edit.quantity, f"Your `{edit.quantity}`")
-    what = {
-        "sign": "has the opposite sign",
-        "insert": "multiplies by the learning rate η a second time, but η enters once",
-        "no_column": "is no outer product of the inputs and the hidden error terms",
-        "transpose": "is transposed: it has one row per hidden unit instead of one per input",
-        "article": ("has the article's value on every network: compute it from the "
-                    "function's parameters"),
-    }.get(edit.kind)
-    if edit.kind == "drop":
-        what = f"leaves out {_words(edit.old)}"
-    elif edit.kind == "swap":
-        what = f"uses {_words(edit.new)}, in place of {_words(edit.old)}"
-    return f"{subject} {what}. {formula_sentence(edit.quantity)}"
+        return _(STRUCTURE[edit.key][1])
+    fields = dict(subject=subject(edit.quantity))
+    if edit.kind in ("drop", "swap"):
+        fields["old"] = ingredient(edit.old)
+    if edit.kind == "swap":
+        fields["new"] = ingredient(edit.new)
+    what = _(CHANGE_SENTENCE[edit.kind]).format(**fields)
+    return messages.sentences(what, formula_sentence(edit.quantity))
 
 
 def name_and_hint(edit) -> tuple[str, str]:
     """The edit's own name and hint, hand-written where that reads better."""
-    return WRITTEN.get(edit.key) or (edit_name(edit), edit_hint(edit))
+    if edit.key in WRITTEN:
+        return tuple(_(text) for text in WRITTEN[edit.key])
+    return edit_name(edit), edit_hint(edit)
+
+
+def _listed(texts) -> str:
+    """Whole phrases in a list, the language's separator between them."""
+    listed = texts[0]
+    for text in texts[1:]:
+        # TRANSLATORS: a list of phrases (slips, formulas) and its next entry.
+        listed = _("{list}; {entry}").format(list=listed, entry=text)
+    return listed
 
 
 def family_texts(members) -> tuple[str, str]:
@@ -226,32 +238,40 @@ def family_texts(members) -> tuple[str, str]:
     name, hint = name_and_hint(members[0])
     if len(members) == 1:
         return name, hint
-    options = "; ".join(f"{QUANTITY_TITLE[m.quantity]}: {name_and_hint(m)[0]}" for m in members)
-    return (f"{name} (or an equivalent slip)",
-            f"These slips give exactly the same values, so look for any of them: {options}. "
-            + _formulas_of(members))
+    options = _listed([_("{quantity}: {slip}").format(quantity=_(QUANTITY_TITLE[m.quantity]),
+                                                      slip=name_and_hint(m)[0])
+                       for m in members])
+    formulas = _formulas_of(members)
+    if formulas:
+        hint = _("These slips give exactly the same values, so look for any of them: "
+                 "{options}. The formulas: {formulas}.").format(options=options,
+                                                                formulas=formulas)
+    else:
+        hint = _("These slips give exactly the same values, so look for any of them: "
+                 "{options}.").format(options=options)
+    return _("{slip} (or an equivalent slip)").format(slip=name), hint
 
 
 def _formulas_of(members) -> str:
+    """The formulas of the members' quantities, as a list (empty when there is none)."""
     quantities = []
     for member in members:
         for name in PAIR_FORMULAS.get(member.quantity, (member.quantity,)):
             if name in FORMULA_TEXT and name not in quantities:
                 quantities.append(name)
-    if not quantities:
-        return ""
-    return "The formulas: " + "; ".join(FORMULA_TEXT[n] for n in quantities) + "."
+    return _listed([_(FORMULA_TEXT[n]) for n in quantities]) if quantities else ""
 
 
 def title(example: int, quantity: str, name: str) -> str:
-    return f"Example {example}, {QUANTITY_TITLE[quantity]}: {name}"
+    return _("Example {example}, {quantity}: {slip}").format(
+        example=example, quantity=_(QUANTITY_TITLE[quantity]), slip=name)
 
 
 def family_title_and_hint(key, example, members) -> tuple[str, str]:
     """The family's title (with its example) and its hint."""
     if key in FAMILIES:
         quantity, name, hint = FAMILIES[key]
-        return title(example, quantity, name), hint
+        return title(example, quantity, _(name)), _(hint)
     name, hint = family_texts(members)
     quantities = {m.quantity for m in members}
     quantity = members[0].quantity if len(quantities) == 1 else "loop"
@@ -259,4 +279,4 @@ def family_title_and_hint(key, example, members) -> tuple[str, str]:
 
 
 def training_unexplained() -> str:
-    return f"{messages.NO_TRAINING_CAUSE} {LOOP_FORMULAS}"
+    return messages.sentences(_(messages.NO_TRAINING_CAUSE), _(LOOP_FORMULAS))
