@@ -35,17 +35,28 @@ IOPUB_WAIT = 0.2
 #: as one) is refused by zmq before it is read: the connection drops and comes back, the
 #: message is lost, and the grader never holds it in memory.
 MAX_MESSAGE_BYTES = 16 * 2**20
+#: How many messages each of the grader's sockets holds before it stops reading from the
+#: kernel. IOPub is a publish socket: once the grader's queue (zmq's default is 1,000
+#: messages) and the kernel's (also 1,000) are full, the kernel drops what it sends next,
+#: the status that ends a cell among it. A cell that sent 2,000 messages lost its print
+#: and its end on a loaded grader, which then ran the notebook again without it. The
+#: deeper queue lets the grader's zmq thread keep taking messages in while its Python
+#: thread is slow. Each message is still bounded by the part size above, and the output
+#: gate drops what the grader reads past its cap.
+RECEIVE_QUEUE = 100_000
 
 
 class PromptKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` returns once the kernel
     answers and IOPub is connected, without waiting for IOPub to fall silent,
-    and whose channels refuse message parts larger than :data:`MAX_MESSAGE_BYTES`."""
+    whose channels refuse message parts larger than :data:`MAX_MESSAGE_BYTES`, and queue up
+to :data:`RECEIVE_QUEUE` messages."""
 
     @default("context")
     def _limited_context(self):
         context = super()._context_default()  # the client's own context
         context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for every socket it makes
+        context.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
         return context
 
     shell_channel_class = Type(CheckedShellChannel)

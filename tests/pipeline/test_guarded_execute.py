@@ -91,3 +91,40 @@ def test_the_tail_of_a_cells_output_is_waited_for_longer_than_nbclients_default(
     nbclient_default = NotebookClient.class_traits()["iopub_timeout"].default_value
     assert nbclient_default < GuardedExecute().iopub_timeout == 15
     assert GuardedExecute.class_traits()["iopub_timeout"].metadata.get("config")
+
+
+# -- a flood of IOPub messages while the grader is slow to read -------------------------------
+FLOOD = '''
+k = get_ipython().kernel
+for i in range(6000):
+    k.session.send(k.iopub_socket, "flood_tick", content={"i": i}, parent=k.get_parent())
+print("END-OF-FLOOD")
+'''
+
+
+def test_a_cells_end_survives_a_message_flood_while_the_grader_is_slow(monkeypatch):
+    """IOPub is a publish socket: what does not fit the queues is dropped by the kernel,
+    the status that ends the cell among it. The grader stalls for 3 s on the flood's first
+    message (as on a loaded machine, where its Python thread gets little CPU) while the
+    kernel sends 6,000 messages; the cell still ends, with its print, and is not run
+    again. With zmq's default queue of 1,000 messages the print and the end were lost."""
+    import time
+
+    from autograder.sandbox import kernel_messages
+    from tests.pipeline.test_output_gate import needs_bwrap, run
+
+    if needs_bwrap.args[0]:
+        pytest.skip(needs_bwrap.kwargs["reason"])
+    real_decode, stalled = kernel_messages.decode, []
+
+    def slow_decode(session, parts, check):
+        if not stalled and b"flood_tick" in b"".join(bytes(part) for part in parts):
+            stalled.append(True)
+            time.sleep(3)
+        return real_decode(session, parts, check)
+
+    monkeypatch.setattr(kernel_messages, "decode", slow_decode)
+    nb, executor = run(FLOOD, 'print("AFTER")')
+    assert stalled
+    assert [out.get("text") for out in nb.cells[0].outputs] == ["END-OF-FLOOD\n"]
+    assert nb.cells[1].outputs[0]["text"] == "AFTER\n"  # one run: no skip note above
