@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 #: How often a task refused by a worker without the sandbox is sent again.
 MAX_REFUSALS = 3
+#: Dask's setting for how many recent messages each connection keeps a copy of, for
+#: debugging; 0 while the pool is open. With Dask's default (1,000) the client kept the
+#: last 1,000 messages it sent the scheduler, each holding a submission's files: the
+#: coordinator's memory grew with the class up to about 1,000 submissions' worth.
+MESSAGE_LOG = {"distributed.admin.low-level-log-length": 0}
 
 
 def plain_tcp_warning(address: str) -> str | None:
@@ -109,12 +114,21 @@ class DaskPool:
         problem = needs_certificates(address, security)
         if problem:
             raise ValueError(problem)
+        import dask
+
         kwargs = {"security": security} if security is not None else {}
-        self.client = Client(address, timeout=connect_timeout, set_as_default=False, **kwargs)
+        # also for a connection made again during the run; restored by close()
+        self._message_log = dask.config.set(MESSAGE_LOG)
+        try:
+            self.client = Client(address, timeout=connect_timeout, set_as_default=False,
+                                 **kwargs)
+        except BaseException:
+            self._message_log.__exit__(None, None, None)
+            raise
         try:
             self.client.wait_for_workers(1, timeout=workers_timeout)
         except BaseException:
-            self.client.close()
+            self._close_client()
             raise
         self.refusing = {}
         if require_sandbox:
@@ -122,7 +136,7 @@ class DaskPool:
                              in self.client.run(sandbox_status).items() if problem}
         threads = {w: n for w, n in self.client.nthreads().items() if w not in self.refusing}
         if not threads:
-            self.client.close()
+            self._close_client()
             raise RuntimeError(_("no worker can run student code in the sandbox: "
                                  "{workers}").format(workers="; ".join(
                                      f"{w}: {why}" for w, why in sorted(self.refusing.items()))))
@@ -220,4 +234,12 @@ class DaskPool:
                 Variable(self.plan_name, client=self.client).delete()
             except Exception:  # noqa: BLE001 - never set
                 pass
-        self.client.close()
+        self._close_client()
+
+    def _close_client(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self._message_log is not None:
+                self._message_log.__exit__(None, None, None)
+                self._message_log = None

@@ -289,3 +289,35 @@ def test_plain_tcp_off_this_machine_is_warned_about():
     for quiet in ("tcp://127.0.0.1:8786", "tcp://localhost:8786", "tcp://[::1]:8786",
                   "tls://10.1.2.3:8786", "ucx://10.1.2.3:8786"):
         assert plain_tcp_warning(quiet) is None, quiet
+
+
+def _sent_tasks_kept() -> int:
+    """How many of the messages that sent tasks to the scheduler are still referenced."""
+    import gc
+
+    return sum(1 for kept in gc.get_objects() if isinstance(kept, list)
+               for message in kept if isinstance(message, dict)
+               and message.get("op") == "update-graph")
+
+
+@pytest.mark.dask
+@pytest.mark.slow
+def test_the_coordinator_keeps_no_copy_of_the_tasks_it_sent(cluster):
+    """Dask's connections keep their last 1,000 messages for debugging; each of the
+    coordinator's holds a submission's files, so its memory grew with the class. The
+    pool keeps none while it is open, and leaves Dask's setting as it found it."""
+    import dask
+
+    from autograder.grading.dask_pool import DaskPool
+
+    before = dask.config.get("distributed.admin.low-level-log-length")
+    pool = DaskPool(cluster)
+    try:
+        for i in range(20):  # one at a time, as submissions stream: a message each
+            files = "x" * 30_000 + str(i)
+            assert pool.client.submit(len, files, pure=False).result(timeout=60) == len(files)
+        assert len(pool.client.scheduler_comm.recent_message_log) == 0
+        assert _sent_tasks_kept() == 0
+    finally:
+        pool.close()
+    assert dask.config.get("distributed.admin.low-level-log-length") == before
