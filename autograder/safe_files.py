@@ -12,6 +12,8 @@ use it.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import stat
 import tempfile
@@ -117,12 +119,29 @@ def read_tree(root, max_bytes: int, *, max_files: int = 1000,
 def atomic_write(path, data: bytes, *, durable: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically; ``durable`` also fsyncs the file
     and its folder, so the new content survives a power cut."""
+    _replace_with(path, lambda handle: handle.write(data), durable=durable)
+
+
+def atomic_write_json(path, value, *, durable: bool = False, **dump_options) -> None:
+    """:func:`atomic_write` of ``json.dumps(value, **dump_options)``, encoded piece by
+    piece into the file: the whole text is never in memory (a class's state or
+    timings can be megabytes)."""
+    def write(handle):
+        text = io.TextIOWrapper(handle, encoding="utf-8")
+        json.dump(value, text, **dump_options)
+        text.flush()
+        text.detach()  # the file stays open for the fsync
+
+    _replace_with(path, write, durable=durable)
+
+
+def _replace_with(path, write, *, durable: bool) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -7,6 +7,7 @@ import pytest
 from autograder.safe_files import (
     FileRefused,
     atomic_write,
+    atomic_write_json,
     read_regular_file,
     read_tree,
 )
@@ -68,3 +69,24 @@ def test_a_failed_atomic_write_keeps_the_old_content(tmp_path, monkeypatch):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+
+
+def test_atomic_json_is_json_dumps_written_piece_by_piece(tmp_path, monkeypatch):
+    """The same bytes as ``json.dumps(...)`` encoded, without the whole text in memory:
+    ``json.dumps`` is never called, and a value that cannot be written keeps the old file."""
+    import json
+
+    value = {"b": [1.5, None, "\u4e2d\u6587 \ud83d\ude00"], "a": {"z": 1, "y": [True]}}
+    expected = json.dumps(value, indent=1, sort_keys=True).encode("utf-8")
+    target = tmp_path / "last-run.json"
+
+    def whole_text(*args, **kwargs):
+        raise AssertionError("json.dumps builds the whole text")
+
+    monkeypatch.setattr(json, "dumps", whole_text)
+    atomic_write_json(target, value, durable=True, indent=1, sort_keys=True)
+    assert target.read_bytes() == expected
+    with pytest.raises(TypeError):
+        atomic_write_json(target, {"x": object()})
+    assert target.read_bytes() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last-run.json"]

@@ -1,7 +1,6 @@
 """The files of a grading run in ``.backprop/``: the lock, the logs, the last run."""
 
 import fcntl
-import json
 import os
 import time
 from contextlib import contextmanager
@@ -9,7 +8,7 @@ from pathlib import Path
 
 from ..constants import LAST_RUN_FILE, LOG_DIR
 from ..i18n import _
-from ..safe_files import atomic_write
+from ..safe_files import atomic_write_json
 from .outcome import GradeSetupError
 
 #: Log files kept per course; older ones are removed when a run starts.
@@ -57,7 +56,6 @@ def log_files(state_dir: Path):
 def write_last_run(state_dir, report) -> None:
     """``last-run.json``: the run's report, for the class report and the next run."""
     try:
-        atomic_write(Path(state_dir) / LAST_RUN_FILE,
-                     json.dumps(report.to_dict(), indent=1).encode("utf-8"))
+        atomic_write_json(Path(state_dir) / LAST_RUN_FILE, report.to_dict(), indent=1)
     except OSError:
         pass

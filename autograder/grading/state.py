@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from ..constants import STATE_DIR, STATE_FILE
-from ..safe_files import atomic_write
+from ..safe_files import atomic_write_json
 from ..safe_trees import TreeWalk
 
 FORMAT = 1
@@ -278,8 +278,7 @@ class GradeState:
     def save(self) -> None:
         """Replace the file atomically and durably (write, fsync, rename), with the
         journal folded in; then start a new journal."""
-        atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True).encode("utf-8"),
-                     durable=True)
+        atomic_write_json(self.path, self.data, durable=True, indent=1, sort_keys=True)
         try:
             os.unlink(self.journal)
         except FileNotFoundError:
