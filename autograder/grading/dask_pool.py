@@ -123,7 +123,7 @@ class DaskPool:
             self.client = Client(address, timeout=connect_timeout, set_as_default=False,
                                  **kwargs)
         except BaseException:
-            self._message_log.__exit__(None, None, None)
+            self._restore_message_log()
             raise
         try:
             self.client.wait_for_workers(1, timeout=workers_timeout)
@@ -240,6 +240,9 @@ class DaskPool:
         try:
             self.client.close()
         finally:
-            if self._message_log is not None:
-                self._message_log.__exit__(None, None, None)
-                self._message_log = None
+            self._restore_message_log()
+
+    def _restore_message_log(self) -> None:
+        if self._message_log is not None:
+            self._message_log.__exit__(None, None, None)
+            self._message_log = None

@@ -41,16 +41,16 @@ MAX_MESSAGE_BYTES = 16 * 2**20
 #: the status that ends a cell among it. A cell that sent 2,000 messages lost its print
 #: and its end on a loaded grader, which then ran the notebook again without it. The
 #: deeper queue lets the grader's zmq thread keep taking messages in while its Python
-#: thread is slow. Each message is still bounded by the part size above, and the output
-#: gate drops what the grader reads past its cap.
+#: thread is slow. The queue counts messages, not bytes: each is still bounded by the part
+#: size above, and the output gate drops what the grader reads past its cap.
 RECEIVE_QUEUE = 100_000
 
 
 class PromptKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` returns once the kernel
     answers and IOPub is connected, without waiting for IOPub to fall silent,
-    whose channels refuse message parts larger than :data:`MAX_MESSAGE_BYTES`, and queue up
-to :data:`RECEIVE_QUEUE` messages."""
+    whose channels refuse message parts larger than :data:`MAX_MESSAGE_BYTES` and queue up
+    to :data:`RECEIVE_QUEUE` messages."""
 
     @default("context")
     def _limited_context(self):
