@@ -124,7 +124,7 @@ def test_a_cells_end_survives_a_message_flood_while_the_grader_is_slow(monkeypat
         return real_decode(session, parts, check)
 
     monkeypatch.setattr(kernel_messages, "decode", slow_decode)
-    nb, executor = run(FLOOD, 'print("AFTER")')
+    nb, _ = run(FLOOD, 'print("AFTER")')
     assert stalled
     assert [out.get("text") for out in nb.cells[0].outputs] == ["END-OF-FLOOD\n"]
     assert nb.cells[1].outputs[0]["text"] == "AFTER\n"  # one run: no skip note above
