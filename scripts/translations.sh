@@ -16,7 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
 LOCALE=autograder/locale
-LANGS="zh_CN"
+# every language of autograder/i18n.py but English, the language of the code
+LANGS="$(.venv/bin/python -c 'from autograder import i18n
+print(*(lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT))')"
 case "${1:-}" in
     update)
         pot="$(mktemp --suffix=.pot)"

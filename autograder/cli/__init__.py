@@ -14,6 +14,7 @@ standard library's).
 """
 
 import argparse
+import functools
 import sys
 
 # nbformat imports jsonschema, whose optional "iri" format checker builds a
@@ -170,11 +171,16 @@ def add_grade(sub) -> None:
 def _grade(args):
     from ..grading.coordinator import run_grade
 
+    on_tail = None
+    if not args.no_report:  # the report's charts get ready while the last workers finish
+        from ..reports.charts import prepare
+
+        on_tail = functools.partial(prepare, i18n.current())
     code, report = run_grade(args.assignment, course=args.course, workers=args.workers,
                              scheduler=args.scheduler, force=args.force, students=args.student,
                              require_sandbox=args.require_sandbox,
                              tls_ca_file=args.tls_ca_file, tls_cert=args.tls_cert,
-                             tls_key=args.tls_key)
+                             tls_key=args.tls_key, on_tail=on_tail)
     if report is not None and not args.no_report:
         _write_class_report(report.course, args.assignment)
     return code

@@ -61,7 +61,7 @@ def course_root(course) -> Path:
 
 def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=None,
                 force=False, students=None, require_sandbox=False, progress=True,
-                stream=None, security=None) -> GradeReport:
+                stream=None, security=None, on_tail=None) -> GradeReport:
     """Autograde ``submitted/*/<assignment>`` of ``course`` in parallel.
 
     ``workers`` local processes (default: the CPU count), or the Dask cluster
@@ -69,6 +69,11 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
     ``tls://``). Only new or changed submissions unless ``force``; only
     ``students`` if given. Raises :class:`GradeSetupError` for unusable
     input; a submission that fails to grade is listed in the report.
+
+    ``on_tail``: a callable run once, in a thread, when the last submissions are
+    in flight and a worker has nothing left to do; what the caller does after
+    the run (the class report) can get ready there, on the CPU the run no longer
+    uses. Its failure is logged and changes nothing of the run.
     """
     started, cpu_started = time.monotonic(), time.process_time()
     root = course_root(course)
@@ -106,7 +111,8 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
 
         try:
             run = Run(root=root, assignment=assignment, public_dir=public_dir,
-                      state=GradeState(root), log_file=log_file, report=report)
+                      state=GradeState(root), log_file=log_file, report=report,
+                      on_tail=on_tail)
             todo = run.setup(force=force, students=students, require_sandbox=require_sandbox,
                              local=scheduler is None)
         except SetupError as exc:
@@ -153,7 +159,7 @@ def _pool(workers, scheduler, worker_log, *, security, require_sandbox, run_dir)
 
 def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=None,
               force=False, students=None, require_sandbox=False, tls_ca_file=None,
-              tls_cert=None, tls_key=None) -> tuple[int, GradeReport]:
+              tls_cert=None, tls_key=None, on_tail=None) -> tuple[int, GradeReport]:
     """``backprop grade``: ``(exit code, report)``; the code is 0 when all were
     graded, 1 when some failed to grade or the run stopped, 2 for a usage or file
     error (the report is then ``None``)."""
@@ -168,7 +174,8 @@ def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=Non
             security = security_from(tls_ca_file, tls_cert, tls_key)
         report = grade_class(assignment=assignment, course=course, workers=workers,
                              scheduler=scheduler, force=force, students=students,
-                             require_sandbox=require_sandbox, security=security)
+                             require_sandbox=require_sandbox, security=security,
+                             on_tail=on_tail)
     except GradeSetupError as exc:
         print(f"backprop grade: {exc}", file=sys.stderr)
         return 2, None

@@ -13,6 +13,7 @@ stays in memory once it is written.
 import gc
 import os
 import queue as queue_module
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -52,13 +53,28 @@ def early_harvest_spec(public_dir, seed, cache_dir="") -> dict:
     return inputs_only_plan(load_course_data(public_dir, cache), seed=seed).harvest_spec()
 
 
+def _quietly(work, log) -> None:
+    """``work()``, its failure logged: it only prepares, and the run's results stand."""
+    began = time.monotonic()
+    try:
+        work()
+    except Exception as exc:  # noqa: BLE001 - the work is redone when it is needed
+        log.warning("Preparing for the end of the run failed: %s", describe_error(exc))
+    else:
+        log.info("Prepared for the end of the run in %.2f s, while the last submissions ran",
+                 time.monotonic() - began)
+
+
 class Run:
     """One grading run's coordinator state."""
 
-    def __init__(self, *, root, assignment, public_dir, state, log_file, report):
+    def __init__(self, *, root, assignment, public_dir, state, log_file, report,
+                 on_tail=None):
         self.root, self.assignment, self.public_dir = root, assignment, public_dir
         self.state, self.log_file, self.report = state, log_file, report
         self.progress = None
+        self.on_tail = on_tail
+        self.tail_thread = None
 
     def setup(self, *, force, students, require_sandbox, local) -> list:
         """Load nbgrader as ``nbgrader autograde`` would; return the students to grade."""
@@ -186,6 +202,8 @@ class Run:
             results.flush()
         finally:
             writer.close()
+            if self.tail_thread is not None:  # done by now, or nearly: the caller goes on
+                self.tail_thread.join()
         plan_builder.check()
         self.state.save()
 
@@ -230,9 +248,20 @@ class Run:
                                      * (1 + len(inflight) // pool.capacity)}
                 self._drain(pool, inflight, results, block=False)
             plan_builder.check()
+            if not pending and len(inflight) < pool.capacity:
+                self._start_tail()
             self._drain(pool, inflight, results, block=True)
             results.flush_if_due(final=not pending and not inflight)
             self._expire(pool, inflight, results)
+
+    def _start_tail(self) -> None:
+        """Run ``on_tail`` once, in a thread, now that a worker is idle for good:
+        what comes after the run (the class report) prepares on the idle CPU."""
+        if self.on_tail is None or self.tail_thread is not None:
+            return
+        self.tail_thread = threading.Thread(target=_quietly, args=(self.on_tail, self.app.log),
+                                            name="backprop-tail")
+        self.tail_thread.start()
 
     def _drain(self, pool, inflight, results, *, block) -> None:
         timeout = 0.2 if block else 0

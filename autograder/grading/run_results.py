@@ -118,6 +118,7 @@ class Results:
         if started and (report.first_started is None or started < report.first_started):
             report.first_started = started
         report.timings[record.student] = {
+            "started": round(started or 0.0, 3),  # wall clock, when a worker began it
             "prepare": round(timings.get("prepare", 0.0), 3),
             "queued": round(timings.get("started", 0.0) - info["submitted_wall"], 3),
             "execute": round(timings.get("execute", 0.0), 3),

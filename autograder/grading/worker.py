@@ -34,6 +34,7 @@ import os
 import resource
 import shutil
 import socket
+import sys
 import time
 from pathlib import Path
 
@@ -93,13 +94,18 @@ def worker_peak_rss() -> int:
 
 
 def worker_name() -> str:
-    """This worker: its Dask address, or host and pid."""
-    try:
-        from distributed import get_worker
+    """This worker: its Dask address, or host and pid.
 
-        return get_worker().address
-    except (ImportError, ValueError):
-        return f"{socket.gethostname()}:{os.getpid()}"
+    A Dask worker has imported ``distributed``; a local worker process has not,
+    and does not pay a third of a second to import it only to learn that."""
+    if "distributed" in sys.modules:
+        try:
+            from distributed import get_worker
+
+            return get_worker().address
+        except (ImportError, ValueError):
+            pass
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def check_sandbox() -> None:

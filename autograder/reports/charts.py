@@ -15,6 +15,19 @@ from ..workspace import columns
 from .collect import ClassResults
 
 
+def prepare(code=None) -> None:
+    """Load what the charts need: matplotlib, its Agg backend and the fonts of the
+    labels in ``code`` (default: the current language), so that the first chart
+    does not wait for them. Safe in any thread; the charts work without it."""
+    from matplotlib import font_manager
+    from matplotlib.backends import backend_agg  # noqa: F401 - what savefig uses
+    from matplotlib.figure import Figure  # noqa: F401
+
+    code = plot_fonts.plot_language(code)
+    for family in plot_fonts.font_rc(code)["font.family"]:
+        font_manager.get_font(font_manager.findfont(family))
+
+
 def _whole_numbers(axis) -> None:
     """Ticks at whole numbers only: a count of students has no quarters."""
     from matplotlib.ticker import MaxNLocator

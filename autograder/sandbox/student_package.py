@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from .. import i18n
 from ..constants import PACKAGE_DIR
 
 #: The package's files a grading kernel gets: what ``autograder.student.selfcheck``
@@ -32,7 +33,8 @@ KERNEL_MODULES = ("__init__.py", "constants.py", "i18n.py", "plot_fonts.py",
 #: The compiled message catalogues, so that what the notebook says while it is graded
 #: (the self-check standing aside, the loss plot's labels) is in the notebook's language;
 #: copied when they are there (without one, those messages are in English).
-KERNEL_CATALOGUES = ("locale/zh_CN/LC_MESSAGES/backprop.mo",)
+KERNEL_CATALOGUES = tuple(f"locale/{lang}/LC_MESSAGES/backprop.mo"
+                          for lang in i18n.LANGUAGES if lang != i18n.DEFAULT)
 
 
 def kernel_files(package_dir=PACKAGE_DIR, modules=KERNEL_MODULES,

@@ -243,3 +243,26 @@ def test_the_report_is_written_in_the_language_asked_for(tmp_path, capsys):
         html = (course / "reports" / "backprop" / "report.html").read_text(encoding="utf-8")
         assert "<h2>成绩</h2>" in html
     assert i18n.current() == i18n.DEFAULT  # the language applied to that report only
+
+
+@pytest.mark.parametrize("code", ["en", "zh_CN"])
+def test_charts_prepared_in_another_thread_come_out_the_same(code):
+    import threading
+
+    results = a_class()
+    with i18n.language(code):
+        before = charts.histogram_png(results)
+    failures = []
+
+    def prepare():
+        try:
+            charts.prepare(code)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    thread = threading.Thread(target=prepare)
+    thread.start()
+    thread.join()
+    assert not failures
+    with i18n.language(code):
+        assert charts.histogram_png(results) == before

@@ -2,6 +2,7 @@
 and what it is for: a hog beside an honest submission in a parallel run.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -106,18 +107,27 @@ def test_every_process_of_a_kernel_runs_in_its_group():
 
 HOG = """
 import os, time
-spinners = 0
+spinner_pids = []
 for _ in range(60):
     try:
-        if os.fork() == 0:
+        pid = os.fork()
+        if pid == 0:
             os.setsid()  # a session of its own: a scheduling group of its own too
             time.sleep(1)
             while True:
                 pass
-        spinners += 1
+        spinner_pids.append(pid)
     except OSError:
         break
-print("SPINNERS", spinners)
+print("SPINNERS", len(spinner_pids))
+"""
+#: After the attack, the hog stops its spinners, so that the rest of its notebook (and
+#: the test) does not crawl to the submission's time limit; it says when.
+STOP_HOG = """
+import os, signal, time
+for pid in spinner_pids:
+    os.kill(pid, signal.SIGKILL)
+print("STOPPED", time.time())
 """
 #: Tight for the honest training (about 5 s of CPU on this course), short for 60 spinners.
 CELL_TIMEOUT = 40
@@ -143,9 +153,9 @@ def test_a_hog_beside_an_honest_submission_changes_nothing_of_its_grade(tmp_path
     nbgrader(["generate_assignment", "backprop", "--force"], course=course)
     release = nbformat.read(str(course / "release/backprop/backprop.ipynb"), 4)
     source = nbformat.read(str(course / "source/backprop/backprop.ipynb"), 4)
-    hog = release
-    for _ in range(3):  # the spinners live as long as the kernel: keep it busy for a while
-        hog = with_cell(hog, "import time\ntime.sleep(25)", after="setup")
+    hog = with_cell(release, STOP_HOG, after="setup")  # cells go in after setup: last first
+    for _ in range(2):  # the spinners spin through these cells, each within its time limit
+        hog = with_cell(hog, "import time\ntime.sleep(30)", after="setup")
     hog = with_cell(hog, HOG, after="setup")
     for student, notebook in (("hog", hog), ("honest", samples.solved(release, source))):
         folder = course / "submitted" / student / "backprop"
@@ -160,3 +170,7 @@ def test_a_hog_beside_an_honest_submission_changes_nothing_of_its_grade(tmp_path
     hog_nb = (course / "autograded/hog/backprop/backprop.ipynb").read_text()
     spinners = re.search(r"SPINNERS (\d+)", hog_nb)
     assert spinners and int(spinners.group(1)) >= 40  # the attack ran (threads count too)
+    # ... for the whole of the honest submission's run
+    stopped = re.search(r"STOPPED ([0-9.]+)", hog_nb)
+    honest = json.loads((course / ".backprop/last-run.json").read_text())["timings"]["honest"]
+    assert stopped and honest["started"] + honest["seconds"] < float(stopped.group(1)), honest
