@@ -120,7 +120,7 @@ class Results:
         report.timings[record.student] = {
             "started": round(started or 0.0, 3),  # wall clock, when a worker began it
             "prepare": round(timings.get("prepare", 0.0), 3),
-            "queued": round(timings.get("started", 0.0) - info["submitted_wall"], 3),
+            "queued": round((started or 0.0) - info["submitted_wall"], 3),
             "execute": round(timings.get("execute", 0.0), 3),
             "finish": round(timings.get("finish", 0.0), 3),
             "write": round(finish, 3),
