@@ -13,6 +13,22 @@ from tests.support import RELEASE_DIR, SOLUTIONS_DIR, SOURCE_DIR
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def check_cache(tmp_path_factory):
+    """One cache folder for every ``backprop check`` of the session (the commands the
+    tests start inherit it), instead of the user's own."""
+    from autograder.plan.cache import CACHE_DIR_VARIABLE
+
+    folder = tmp_path_factory.mktemp("check-cache")
+    before = os.environ.get(CACHE_DIR_VARIABLE)
+    os.environ[CACHE_DIR_VARIABLE] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(CACHE_DIR_VARIABLE, None)
+    else:
+        os.environ[CACHE_DIR_VARIABLE] = before
+
+
 @pytest.fixture(scope="session")
 def source_nb():
     return nbformat.read(str(SOURCE_DIR / "backprop.ipynb"), 4)

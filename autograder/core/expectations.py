@@ -9,6 +9,8 @@ a student's self-check uses :class:`OracleExpectations`, which needs no
 secret: every value comes from centred finite differences.
 """
 
+import hashlib
+from pathlib import Path
 from typing import Protocol
 
 from . import oracle
@@ -26,6 +28,13 @@ class OracleExpectations:
     """Expected values by centred finite differences."""
 
     name = "finite differences"
+
+    def fingerprint(self) -> str:
+        """sha256 of the oracle's code: what a cached expected value depends on."""
+        digest = hashlib.sha256(self.name.encode())
+        path = Path(oracle.__file__)
+        digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
 
     def backprop_step(self, **inputs):
         return oracle.backprop_step(**inputs)

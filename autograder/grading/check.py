@@ -8,7 +8,10 @@ checks judge them, with one difference: expected values come from the
 article's known numbers and from centred finite differences
 (:class:`~autograder.core.expectations.OracleExpectations`), so no reference
 solution, gradebook or hidden case is needed. Other inputs are drawn afresh on
-every run. A notebook that looks unsaved gets a note first (:mod:`.save_notes`).
+every run; the seed-free part of the plan (the oracle's full training and the
+mistake finder's simulations on the course data) is kept in the user's cache
+folder (:func:`~autograder.plan.cache.user_cache_dir`), so only the first check
+computes it. A notebook that looks unsaved gets a note first (:mod:`.save_notes`).
 
 The check speaks the notebook's language: ``metadata.backprop.lang`` of the
 notebook checked (``zh_CN`` in the Chinese edition ``backprop_zh``; English
@@ -34,6 +37,7 @@ from ..pipeline.cell_failures import explain
 from ..pipeline.guarded_execute import GuardedExecute
 from ..pipeline.notebook_reading import UnreadableNotebook, read_notebook
 from ..plan import verdicts
+from ..plan.cache import PlanCache, user_cache_dir
 from ..plan.course_data import load_course_data
 from ..plan.execution import Execution
 from ..plan.plan import Tolerances, build_plan
@@ -95,8 +99,10 @@ def check_notebook(path, *, timeout=300, seed=None) -> tuple[GradedSubmission, s
     if not path.is_file():
         raise CheckError(_("no such notebook: {path}").format(path=path))
     public = release_cells.COPY_DIR
-    plan = build_plan(OracleExpectations(), load_course_data(public), seed=seed,
-                      tolerances=Tolerances.for_oracle())
+    folder = user_cache_dir()
+    cache = PlanCache(folder) if folder else None
+    plan = build_plan(OracleExpectations(), load_course_data(public, cache), seed=seed,
+                      tolerances=Tolerances.for_oracle(), cache=cache)
     try:
         notebook = read_notebook(str(path), MAX_BYTES)
     except UnreadableNotebook as exc:

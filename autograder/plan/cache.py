@@ -11,12 +11,18 @@ Editing ``solutions/reference.py`` or the data therefore computes a new entry
 instead of reusing a stale one. Entries are ``.npz`` files read with
 ``allow_pickle=False`` (no code runs when one is loaded); a missing, partly
 written or damaged entry is computed again and replaced atomically.
+
+The grader keeps its entries in the course (``.backprop/cache``). ``backprop
+check`` keeps its own, computed from the finite-difference oracle, in the
+user's cache folder (:func:`user_cache_dir`): only the student's own checks
+read them, and they judge nothing the grader uses.
 """
 
 import hashlib
 import io
 import json
 import logging
+import os
 import zipfile
 from pathlib import Path
 
@@ -42,6 +48,34 @@ def cache_key(**parts) -> str:
         else:
             digest.update(json.dumps(value, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+#: Where ``backprop check`` keeps its entries; empty for none.
+CACHE_DIR_VARIABLE = "BACKPROP_CACHE_DIR"
+
+
+def user_cache_dir(environ=None) -> Path | None:
+    """The folder for ``backprop check``'s entries, created if needed:
+    ``$BACKPROP_CACHE_DIR`` (set but empty: no cache), else
+    ``$XDG_CACHE_HOME/backprop/plan``, else ``~/.cache/backprop/plan``. None when
+    it cannot be made or written (a read-only home): checking then only takes
+    longer."""
+    environ = os.environ if environ is None else environ
+    if CACHE_DIR_VARIABLE in environ:
+        chosen = environ[CACHE_DIR_VARIABLE]
+        if not chosen:
+            return None
+        folder = Path(chosen)
+    else:
+        base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = Path(base) / "backprop" / "plan"
+    if not folder.is_absolute():  # "~" unknown, or a relative setting
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
 def as_arrays(values) -> tuple:

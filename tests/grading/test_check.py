@@ -26,12 +26,15 @@ def student_folder(tmp_path):
     return folder
 
 
-def test_solved_notebook_passes(student_folder, release_nb, source_nb):
+def test_solved_notebook_passes(student_folder, release_nb, source_nb, check_cache):
     nbformat.write(samples.solved(release_nb, source_nb), str(student_folder / "backprop.ipynb"))
     result = _backprop("check", "backprop.ipynb", cwd=student_folder)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("[PASS]") == 12
     assert "12 of 12 items pass; 26 of 26 points" in result.stdout
+    # the slow, seed-free part of its plan is kept for the next check ($BACKPROP_CACHE_DIR)
+    assert len(list(check_cache.glob("training-*.npz"))) == 2
+    assert len(list(check_cache.glob("data-*.npz"))) == 1
 
 
 def test_untouched_release_fails_with_not_attempted(student_folder):

@@ -321,3 +321,34 @@ def test_the_coordinator_keeps_no_copy_of_the_tasks_it_sent(cluster):
     finally:
         pool.close()
     assert dask.config.get("distributed.admin.low-level-log-length") == before
+
+
+def _profiler_running(dask_worker) -> list:
+    from autograder.grading.dask_pool import PROFILER_CALLBACKS
+
+    return [dask_worker.periodic_callbacks[name].is_running() for name in PROFILER_CALLBACKS
+            if name in dask_worker.periodic_callbacks]
+
+
+@pytest.mark.dask
+@pytest.mark.slow
+def test_the_workers_profiler_is_paused_while_a_run_is_open(cluster):
+    """Dask's statistical profiler samples every running task's stack and keeps 1,000 s of
+    samples on each worker. It is off on every worker while a run is open, and back on
+    once the last run open on the cluster has ended."""
+    from autograder.grading.dask_pool import DaskPool
+
+    def states(client):
+        return list(client.run(_profiler_running).values())
+
+    with distributed.Client(cluster, timeout=10) as client:
+        assert states(client) == [[True, True], [True, True]]  # Dask's default
+        first = DaskPool(cluster)
+        try:
+            assert states(client) == [[False, False], [False, False]]
+            second = DaskPool(cluster)  # another run, ending before the first
+            second.close()
+            assert states(client) == [[False, False], [False, False]]
+        finally:
+            first.close()
+        assert states(client) == [[True, True], [True, True]]

@@ -14,9 +14,12 @@ else's files or the gradebook's cells changed, no secret reached any
 autograded notebook or feedback, no connection reached the test's listeners,
 no sandbox process, folder or CPU group outlived the run, the grader's log
 stayed small, and the grader's peak memory and the size of ``autograded/``
-plus ``feedback/`` (both printed) stayed bounded. Last, ``backprop grade
---workers 2 --force`` grades the same class again: every score must equal
-the sequential run's, within the same bound on memory.
+plus ``feedback/`` (both printed) stayed bounded. While nbgrader grades the
+class, ``backprop grade --workers 2 --force`` grades its twin (a second
+course built the same way, with the same cases, secrets and listeners): every
+score must equal the sequential run's, within the same bound on memory. The
+two run at once because ``nbgrader autograde`` keeps one kernel busy at a
+time and leaves the second core to the twin's run.
 
 The course's secrets carry canaries: a comment in ``solutions/reference.py``,
 a comment in the source notebook's solution, a student id in the gradebook
@@ -120,6 +123,7 @@ class Run:
     output_bytes: int     # autograded/ plus feedback/
     feedback_rc: int = 0
     students: list = field(default_factory=list)
+    twin: dict | None = None  # backprop grade --workers 2 on the twin course
 
 
 def gradebook_cells(db: Path) -> list:
@@ -209,6 +213,12 @@ def _build_class(course, cases, modules, ctx_args, solved_nb, release_nb) -> Non
     nbformat.write(copy.deepcopy(release_nb), str(other / "answer.ipynb"))
 
 
+def parallel_selected(request) -> bool:
+    """Whether this session runs the parallel comparison (which needs the twin's run)."""
+    return any(item.name == "test_parallel_grades_equal_the_sequential_ones"
+               for item in request.session.items)
+
+
 @pytest.fixture(scope="module")
 def run(request, tmp_path_factory):
     if not sandbox_available():
@@ -216,15 +226,28 @@ def run(request, tmp_path_factory):
     cases = selected_cases(request)
     modules = {name: load_case(name) for name in cases}
     token = secrets.token_hex(6)
-    course = make_course(tmp_path_factory.mktemp("hostile") / "course")
+    base = tmp_path_factory.mktemp("hostile")
+    course = make_course(base / "course")
+    twin = make_course(base / "twin") if parallel_selected(request) else None
     try:
-        yield _grade_sequentially(course, cases, modules, token)
+        yield _grade(course, twin, cases, modules, token)
     finally:
-        remove_tree(course)  # a case's folder is nested too deep for pytest's own clean-up
+        for folder in (course, twin):  # a case's folder is nested too deep for pytest's
+            if folder is not None:      # own clean-up
+                remove_tree(folder)
 
 
-def _grade_sequentially(course, cases, modules, token) -> Run:
-    # Secrets with canaries. The solved base comes from the canary-free source.
+@dataclass
+class Prepared:
+    release_nb: object
+    solved_nb: object
+    db_url: str
+
+
+def _prepare_course(course, students, token) -> Prepared:
+    """Secrets with canaries, the release, and the roster (as a real course imports it),
+    with a canary student in the gradebook. The solved base comes from the canary-free
+    source."""
     source_nb = nbformat.read(str(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"), 4)
     reference = course / "solutions" / "reference.py"
     reference.write_text(reference.read_text() + f"\n# CANARY-REFERENCE-{token}\n")
@@ -234,39 +257,89 @@ def _grade_sequentially(course, cases, modules, token) -> Run:
     release_path = course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     assert token not in release_path.read_text(), "the canary leaked into the release"
     release_nb = nbformat.read(str(release_path), 4)
-    solved_nb = samples.solved(release_nb, source_nb)
+    from nbgrader.api import Gradebook
+
+    db_url = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db_url) as gradebook:
+        for student in students + [f"canary_{token}"]:
+            gradebook.update_or_create_student(student)
+    return Prepared(release_nb, samples.solved(release_nb, source_nb), db_url)
+
+
+def _start_twin(twin, env) -> dict:
+    """``backprop grade --workers 2`` on the twin course, in the background."""
+    log_path = twin.parent / "grade.log"  # kept, with autograde.log, for a look
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--workers", "2",
+         "--force", "--course", str(twin)],
+        cwd=twin, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return {"process": process, "log": log, "log_path": log_path, "course": twin,
+            "memory": PeakMemory(process.pid), "started": time.monotonic()}
+
+
+def _finish_twin(twin, students) -> dict:
+    try:
+        returncode = twin["process"].wait(timeout=2400)
+    finally:
+        twin["memory"].stop()
+        twin["log"].close()
+    seconds = time.monotonic() - twin["started"]
+    grades, _, _ = read_gradebook(f"sqlite:///{twin['course'] / 'gradebook.db'}", students)
+    memory = twin["memory"]
+    each = ", ".join(mib(peak) for pid, peak in sorted(memory.processes.items())
+                     if pid != memory.pid)
+    print(f"\n[test_hostile] backprop grade --workers 2 graded {len(students)} students in "
+          f"{seconds:.0f} s (exit {returncode}); peak memory: coordinator {mib(memory.main)} "
+          f"(VmHWM), its worker processes {each} (largest VmRSS seen), all of them at once "
+          f"{mib(memory.total)} (largest total Pss)")
+    return {"returncode": returncode, "grades": grades, "memory": memory,
+            "course": twin["course"],
+            "log": twin["log_path"].read_text(encoding="utf-8", errors="replace")}
+
+
+def _grade(course, twin_course, cases, modules, token) -> Run:
+    students = cases + [CONTROL]
+    prepared = _prepare_course(course, students, token)
+    release_nb, solved_nb, db_url = prepared.release_nb, prepared.solved_nb, prepared.db_url
+    if twin_course is not None:
+        twin_prepared = _prepare_course(twin_course, students, token)
     secret_texts = [f"CANARY-REFERENCE-{token}", f"CANARY-SOURCE-{token}",
                     f"canary_{token}", "SQLite format 3",
                     "Reference solutions for the backpropagation unit"]
 
-    # The roster (as a real course imports it), with a canary student in the gradebook.
-    from nbgrader.api import Gradebook
-
-    db_url = f"sqlite:///{course / 'gradebook.db'}"
-    students = cases + [CONTROL]
-    with Gradebook(db_url) as gradebook:
-        for student in students + [f"canary_{token}"]:
-            gradebook.update_or_create_student(student)
-
     tcp = Listener(socket.AF_INET, ("127.0.0.1", 0))
     abstract = f"hostile-test-{token}"
     unix = Listener(socket.AF_UNIX, "\0" + abstract)
+    twin = twin_result = None
+    env = tool_env()
+    env.pop("BACKPROP_DB_URL", None)
     try:
-        _build_class(course, cases, modules, dict(port=tcp.address[1], abstract_socket=abstract,
-                                                  repo=find_course_root()),
-                     solved_nb, release_nb)
+        ctx_args = dict(port=tcp.address[1], abstract_socket=abstract, repo=find_course_root())
+        _build_class(course, cases, modules, ctx_args, solved_nb, release_nb)
         files_before = file_digests(course / "submitted")
         cells_before = gradebook_cells(course / "gradebook.db")
-        with open(course / "nbgrader_config.py", "a") as config:
-            config.write(TEST_CONFIG)
-        env = tool_env()
-        env.pop("BACKPROP_DB_URL", None)
+        for folder in (course, twin_course):
+            if folder is not None:
+                with open(folder / "nbgrader_config.py", "a") as config:
+                    config.write(TEST_CONFIG)
+        if twin_course is not None:
+            _build_class(twin_course, cases, modules, ctx_args, twin_prepared.solved_nb,
+                         twin_prepared.release_nb)
+            twin = _start_twin(twin_course, env)
         log_path = course.parent / "autograde.log"
         returncode, seconds, memory = watched(
             [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
             cwd=course, env=env, log_path=log_path, timeout=2400)
+        if twin is not None:
+            twin_result = _finish_twin(twin, students)
         time.sleep(1)  # let the listeners see late connections
     finally:
+        if twin is not None and twin["process"].poll() is None:  # the sequential run failed
+            twin["process"].kill()
+            twin["process"].wait()
+            twin["memory"].stop()
+            twin["log"].close()
         tcp.stop()
         unix.stop()
 
@@ -293,7 +366,7 @@ def _grade_sequentially(course, cases, modules, token) -> Run:
                connections=tcp.connections + unix.connections,
                leftovers=sandbox_processes(roots) + ([] if roots else ["no sandbox in the log"]),
                sandbox_roots=roots, memory=memory, output_bytes=output_bytes,
-               feedback_rc=feedback_rc, students=students)
+               feedback_rc=feedback_rc, students=students, twin=twin_result)
 
 
 # -- reading the graded notebook ----------------------------------------------------------
@@ -477,25 +550,11 @@ def test_grader_memory_and_output_stay_bounded(run):
     assert run.output_bytes < MAX_OUTPUT_BYTES
 
 
-# -- the same class, graded in parallel (last: it regrades the class in place) ------------
+# -- the same class, graded in parallel (its twin, while nbgrader grades this one) ---------
 @pytest.fixture(scope="module")
 def parallel(run):
-    log_path = run.course.parent / "grade.log"  # kept, with autograde.log, for a look
-    env = tool_env()
-    env.pop("BACKPROP_DB_URL", None)
-    returncode, seconds, memory = watched(
-        [sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--workers", "2",
-         "--force", "--course", str(run.course)],
-        cwd=run.course, env=env, log_path=log_path, timeout=2400)
-    grades, _, _ = read_gradebook(f"sqlite:///{run.course / 'gradebook.db'}", run.students)
-    each = ", ".join(mib(peak) for pid, peak in sorted(memory.processes.items())
-                     if pid != memory.pid)
-    print(f"\n[test_hostile] backprop grade --workers 2 graded {len(run.students)} students in "
-          f"{seconds:.0f} s (exit {returncode}); peak memory: coordinator {mib(memory.main)} "
-          f"(VmHWM), its worker processes {each} (largest VmRSS seen), all of them at once "
-          f"{mib(memory.total)} (largest total Pss)")
-    return {"returncode": returncode, "grades": grades, "memory": memory,
-            "log": log_path.read_text(encoding="utf-8", errors="replace")}
+    assert run.twin is not None, "the twin course was not graded"
+    return run.twin
 
 
 @pytest.mark.slow
@@ -510,6 +569,10 @@ def test_parallel_grades_equal_the_sequential_ones(run, parallel):
                 for student, rows in grades.items()}
 
     assert scores(parallel["grades"]) == scores(run.grades)
+    twin = parallel["course"]
+    assert (twin / "autograded").is_dir() and (twin / "feedback").is_dir()
+    assert not secrets_in(twin / "autograded", run.secrets)
+    assert not secrets_in(twin / "feedback", run.secrets)
     memory = parallel["memory"]
     assert memory.main < MAX_GRADER_RSS and memory.total < MAX_GRADER_RSS
     assert max(memory.processes.values()) < MAX_GRADER_RSS

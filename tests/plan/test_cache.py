@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from autograder.core.course import EX2_EPOCHS
-from autograder.plan.cache import PlanCache, cache_key
+from autograder.core.expectations import OracleExpectations
+from autograder.plan.cache import CACHE_DIR_VARIABLE, PlanCache, cache_key, user_cache_dir
 from autograder.plan.course_data import load_course_data
-from autograder.plan.plan import build_plan, final_training
+from autograder.plan.plan import Tolerances, build_plan, final_training
 from autograder.plan.reference import ReferenceExpectations
 from tests.support import RELEASE_DIR, SOLUTIONS_DIR
 
@@ -135,3 +136,69 @@ def test_a_cached_plan_equals_a_fresh_one(tmp_path, course_data):
         handle.write("\n# edited\n")
     build_plan(CountingReference(solutions), course_data, seed=4, cache=cache)
     assert len(list((tmp_path / "cache").glob("training-*.npz"))) == entries + 1
+
+
+class CountingOracle(OracleExpectations):
+    """The finite-difference oracle, counting its full trainings on the course data."""
+
+    def __init__(self):
+        self.full_trainings = 0
+
+    def train(self, features, targets, epochs, *args):
+        if epochs == EX2_EPOCHS:
+            self.full_trainings += 1
+        return super().train(features, targets, epochs, *args)
+
+
+def test_the_checks_cached_plan_equals_a_fresh_one(tmp_path):
+    """``backprop check``'s plan (the oracle's) through the cache: the same values, and
+    the slow parts computed once, whatever the seed."""
+    public = RELEASE_DIR
+    cache = PlanCache(tmp_path / "cache")
+    oracle = CountingOracle()
+    tolerances = Tolerances.for_oracle()
+    fresh = build_plan(oracle, load_course_data(public), seed=4, tolerances=tolerances)
+    stored = build_plan(oracle, load_course_data(public, cache), seed=4, tolerances=tolerances,
+                        cache=cache)
+    reused = build_plan(oracle, load_course_data(public, cache), seed=9, tolerances=tolerances,
+                        cache=cache)
+    assert oracle.full_trainings == 2  # the uncached plan and the first cached one
+    for plan in (stored, reused):
+        for a, b in zip(fresh.ex2_final, plan.ex2_final):
+            np.testing.assert_array_equal(a, b)
+        for a, b in zip(fresh.ex2_final_variants.arrays(), plan.ex2_final_variants.arrays()):
+            np.testing.assert_array_equal(a, b)
+        assert plan.ex2_final_variants.keys == fresh.ex2_final_variants.keys
+        np.testing.assert_array_equal(plan.data.features, fresh.data.features)
+    assert fresh.harvest_spec() == stored.harvest_spec() != reused.harvest_spec()
+    assert len(list((tmp_path / "cache").glob("training-*.npz"))) == 2
+    assert len(list((tmp_path / "cache").glob("data-*.npz"))) == 1
+
+
+def test_the_oracles_fingerprint_follows_its_code(tmp_path, monkeypatch):
+    from autograder.core import oracle
+
+    first = OracleExpectations().fingerprint()
+    assert first == OracleExpectations().fingerprint()
+    assert first != ReferenceExpectations(SOLUTIONS_DIR).fingerprint()
+    edited = tmp_path / "oracle.py"
+    edited.write_text(open(oracle.__file__, encoding="utf-8").read() + "\n# edited\n")
+    monkeypatch.setattr(oracle, "__file__", str(edited))
+    assert OracleExpectations().fingerprint() != first
+
+
+def test_the_checks_cache_folder(tmp_path):
+    chosen = tmp_path / "chosen"
+    assert user_cache_dir({CACHE_DIR_VARIABLE: str(chosen)}) == chosen and chosen.is_dir()
+    assert user_cache_dir({CACHE_DIR_VARIABLE: ""}) is None  # set but empty: no cache
+    assert user_cache_dir({"XDG_CACHE_HOME": str(tmp_path / "xdg")}) == \
+        tmp_path / "xdg" / "backprop" / "plan"
+    # a folder that cannot be made (below a file), or a relative one: no cache, no error
+    (tmp_path / "a-file").write_text("")
+    assert user_cache_dir({CACHE_DIR_VARIABLE: str(tmp_path / "a-file" / "plan")}) is None
+    assert user_cache_dir({CACHE_DIR_VARIABLE: "relative/plan"}) is None
+
+
+def test_the_checks_cache_folder_defaults_to_the_users(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert user_cache_dir({}) == tmp_path / ".cache" / "backprop" / "plan"
