@@ -20,13 +20,9 @@ def check_cache(tmp_path_factory):
     from autograder.plan.cache import CACHE_DIR_VARIABLE
 
     folder = tmp_path_factory.mktemp("check-cache")
-    before = os.environ.get(CACHE_DIR_VARIABLE)
-    os.environ[CACHE_DIR_VARIABLE] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop(CACHE_DIR_VARIABLE, None)
-    else:
-        os.environ[CACHE_DIR_VARIABLE] = before
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_DIR_VARIABLE, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

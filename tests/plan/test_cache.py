@@ -15,17 +15,19 @@ from autograder.plan.reference import ReferenceExpectations
 from tests.support import RELEASE_DIR, SOLUTIONS_DIR
 
 
-class CountingReference(ReferenceExpectations):
-    """The reference solutions, counting the full trainings on the course data."""
+class CountsFullTrainings:
+    """Expectations that count their full trainings on the course data."""
 
-    def __init__(self, solutions_dir):
-        super().__init__(solutions_dir)
-        self.full_trainings = 0
+    full_trainings = 0
 
     def train(self, features, targets, epochs, *args):
         if epochs == EX2_EPOCHS:
             self.full_trainings += 1
         return super().train(features, targets, epochs, *args)
+
+
+class CountingReference(CountsFullTrainings, ReferenceExpectations):
+    """The reference solutions, counting the full trainings on the course data."""
 
 
 class Cheap:
@@ -138,16 +140,8 @@ def test_a_cached_plan_equals_a_fresh_one(tmp_path, course_data):
     assert len(list((tmp_path / "cache").glob("training-*.npz"))) == entries + 1
 
 
-class CountingOracle(OracleExpectations):
+class CountingOracle(CountsFullTrainings, OracleExpectations):
     """The finite-difference oracle, counting its full trainings on the course data."""
-
-    def __init__(self):
-        self.full_trainings = 0
-
-    def train(self, features, targets, epochs, *args):
-        if epochs == EX2_EPOCHS:
-            self.full_trainings += 1
-        return super().train(features, targets, epochs, *args)
 
 
 def test_the_checks_cached_plan_equals_a_fresh_one(tmp_path):
