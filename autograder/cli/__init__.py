@@ -156,6 +156,10 @@ def add_grade(sub) -> None:
                        help=_("grade only this student (repeatable; default: every student)"))
     grade.add_argument("--force", action="store_true",
                        help=_("regrade unchanged submissions too"))
+    grade.add_argument("--feedback", action="store_true",
+                       help=_("the workers also write each graded submission's feedback to "
+                              "feedback/, as `nbgrader generate_feedback` would now (default: "
+                              "leave the feedback to that command)"))
     grade.add_argument("--no-report", action="store_true",
                        help=_("do not write the class report at the end (`backprop report` "
                               "writes it; default: write it)"))
@@ -180,7 +184,7 @@ def _grade(args):
                              scheduler=args.scheduler, force=args.force, students=args.student,
                              require_sandbox=args.require_sandbox,
                              tls_ca_file=args.tls_ca_file, tls_cert=args.tls_cert,
-                             tls_key=args.tls_key, on_tail=on_tail)
+                             tls_key=args.tls_key, on_tail=on_tail, feedback=args.feedback)
     if report is not None and not args.no_report:
         _write_class_report(report.course, args.assignment)
     return code

@@ -15,10 +15,12 @@ that the coordinator (this process) is off the critical path:
    per-student steps for one submission against the replica: the safe reading
    and sanitizing, ``GuardedExecute`` in the sandbox, the verdicts, the loss
    plot and the autograded notebook (:func:`~autograder.grading.worker.grade_task`),
-   and returns the rows nbgrader wrote and the autograded folder;
+   and returns the rows nbgrader wrote and the autograded folder (with
+   ``--feedback``, the feedback folder too, as ``nbgrader generate_feedback``
+   writes it);
 3. the coordinator writes the folder and, in batches of one transaction each,
    the rows into the real gradebook (:mod:`.gradebook_writer`): the same
-   gradebook ``nbgrader autograde`` writes.
+   gradebook ``nbgrader autograde`` writes; then the batch's feedback folders.
 
 Submissions stream through a bounded window, so the coordinator's memory does
 not grow with the class. Submissions never timed go first, then the slowest
@@ -61,7 +63,7 @@ def course_root(course) -> Path:
 
 def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=None,
                 force=False, students=None, require_sandbox=False, progress=True,
-                stream=None, security=None, on_tail=None) -> GradeReport:
+                stream=None, security=None, on_tail=None, feedback=False) -> GradeReport:
     """Autograde ``submitted/*/<assignment>`` of ``course`` in parallel.
 
     ``workers`` local processes (default: the CPU count), or the Dask cluster
@@ -74,6 +76,10 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
     in flight and a worker has nothing left to do; what the caller does after
     the run (the class report) can get ready there, on the CPU the run no longer
     uses. Its failure is logged and changes nothing of the run.
+
+    ``feedback``: the workers also write each graded submission's feedback
+    folder, the one ``nbgrader generate_feedback`` would write now; a student
+    whose gradebook rows hold grades no worker sees is left to that command.
     """
     started, cpu_started = time.monotonic(), time.process_time()
     root = course_root(course)
@@ -90,7 +96,7 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
     report = GradeReport(assignment=assignment, course=root,
-                         sandbox=sandbox_line(scheduler, require_sandbox))
+                         sandbox=sandbox_line(scheduler, require_sandbox), feedback=feedback)
     with ExitStack() as stack:
         stack.enter_context(run_lock(state_dir))
         remove_stale_run_dirs(state_dir)
@@ -114,7 +120,7 @@ def grade_class(*, assignment=ASSIGNMENT, course=None, workers=None, scheduler=N
                       state=GradeState(root), log_file=log_file, report=report,
                       on_tail=on_tail)
             todo = run.setup(force=force, students=students, require_sandbox=require_sandbox,
-                             local=scheduler is None)
+                             local=scheduler is None, feedback=feedback)
         except SetupError as exc:
             raise GradeSetupError(str(exc)) from None
         if todo:
@@ -159,7 +165,8 @@ def _pool(workers, scheduler, worker_log, *, security, require_sandbox, run_dir)
 
 def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=None,
               force=False, students=None, require_sandbox=False, tls_ca_file=None,
-              tls_cert=None, tls_key=None, on_tail=None) -> tuple[int, GradeReport]:
+              tls_cert=None, tls_key=None, on_tail=None,
+              feedback=False) -> tuple[int, GradeReport]:
     """``backprop grade``: ``(exit code, report)``; the code is 0 when all were
     graded, 1 when some failed to grade or the run stopped, 2 for a usage or file
     error (the report is then ``None``)."""
@@ -175,7 +182,7 @@ def run_grade(assignment=ASSIGNMENT, *, course=None, workers=None, scheduler=Non
         report = grade_class(assignment=assignment, course=course, workers=workers,
                              scheduler=scheduler, force=force, students=students,
                              require_sandbox=require_sandbox, security=security,
-                             on_tail=on_tail)
+                             on_tail=on_tail, feedback=feedback)
     except GradeSetupError as exc:
         print(f"backprop grade: {exc}", file=sys.stderr)
         return 2, None

@@ -45,6 +45,8 @@ class CourseKit:
     source: dict                       # source/<assignment>/ files nbgrader copies
     harvest_spec: dict
     require_sandbox: bool = False
+    #: Whether each worker also writes the submission's feedback page (``--feedback``).
+    feedback: bool = False
     #: The instructor's language (the coordinator's): what a worker writes in a failed
     #: submission's reason. What the students read follows their assignment instead.
     language: str = i18n.DEFAULT
@@ -91,7 +93,7 @@ def release_files(coursedir, assignment) -> dict:
                        for part in Path(rel).parts)}
 
 
-def build_kit(app, *, harvest_spec, require_sandbox=False) -> CourseKit:
+def build_kit(app, *, harvest_spec, require_sandbox=False, feedback=False) -> CourseKit:
     """The kit of the run whose nbgrader application is ``app``."""
     coursedir = app.coursedir
     assignment = coursedir.assignment_id
@@ -100,4 +102,5 @@ def build_kit(app, *, harvest_spec, require_sandbox=False) -> CourseKit:
         gradebook=replica_bytes(coursedir.db_url, assignment, coursedir.course_id),
         release=release_files(coursedir, assignment),
         source=source_files(coursedir, assignment),
-        harvest_spec=harvest_spec, require_sandbox=require_sandbox, language=i18n.current())
+        harvest_spec=harvest_spec, require_sandbox=require_sandbox, feedback=feedback,
+        language=i18n.current())

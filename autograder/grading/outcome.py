@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 
 
 class GradeSetupError(RuntimeError):
@@ -14,6 +14,10 @@ class GradeAborted(RuntimeError):
     """The run had to stop: the gradebook failed, or a worker hung (exit code 1).
 
     Whatever was graded before is kept; the next run completes the rest."""
+
+
+#: Why a graded submission has no feedback page.
+NO_FEEDBACK = N_("its feedback could not be written: {error}")
 
 
 @dataclass
@@ -41,10 +45,17 @@ class GradeReport:
     log_file: Path = None
     #: How the student kernels are isolated, in one line (:func:`sandbox_line`).
     sandbox: str = ""
+    #: With ``--feedback``: the feedback folders written, the students whose
+    #: gradebook rows hold what no worker sees (``generate_feedback`` writes
+    #: theirs), and why the others' could not be written.
+    feedback: bool = False
+    feedback_written: int = 0
+    feedback_left: list = field(default_factory=list)
+    feedback_failed: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.feedback_failed
 
     def to_dict(self) -> dict:
         return {
@@ -56,7 +67,10 @@ class GradeReport:
             "coordinator_cpu": round(self.coordinator_cpu, 3),
             "fixed_cpu": round(self.fixed_cpu, 3), "first_started": self.first_started,
             "log_file": str(self.log_file) if self.log_file else None,
-            "sandbox": self.sandbox,
+            "sandbox": self.sandbox, "feedback": self.feedback,
+            "feedback_written": self.feedback_written,
+            "feedback_left": sorted(self.feedback_left),
+            "feedback_failed": self.feedback_failed,
         }
 
 
@@ -102,6 +116,36 @@ def _graded_line(report: GradeReport) -> str:
                     n).format(**values)
 
 
+def _feedback_lines(report: GradeReport) -> list:
+    if not report.feedback:
+        return []
+    folder = f"feedback/<student>/{report.assignment}/"
+    lines = [ngettext("Wrote the feedback of {n} submission to {folder}",
+                      "Wrote the feedback of {n} submissions to {folder}",
+                      report.feedback_written).format(n=report.feedback_written, folder=folder)]
+    if report.feedback_left:
+        n = len(report.feedback_left)
+        lines.append(ngettext(
+            "{n} submission has grades in the gradebook that the workers do not see (manual "
+            "grades, extra credit or an extension); `nbgrader generate_feedback {assignment}` "
+            "writes its feedback: {students}",
+            "{n} submissions have grades in the gradebook that the workers do not see (manual "
+            "grades, extra credit or an extension); `nbgrader generate_feedback {assignment}` "
+            "writes their feedback: {students}", n).format(
+                n=n, assignment=report.assignment, students=", ".join(sorted(report.feedback_left))))
+    if report.feedback_failed:
+        n = len(report.feedback_failed)
+        lines.extend(_with_reasons(ngettext("NO FEEDBACK: {n} graded submission",
+                                            "NO FEEDBACK: {n} graded submissions", n).format(n=n),
+                                   report.feedback_failed))
+    return lines
+
+
+def _with_reasons(heading: str, reasons: dict) -> list:
+    """``heading``, then one indented line per student: why."""
+    return [heading] + [f"  {student}: {reason}" for student, reason in sorted(reasons.items())]
+
+
 def summary(report: GradeReport) -> str:
     """The final text: counts, speed, every submission that FAILED TO GRADE."""
     lines = []
@@ -122,12 +166,12 @@ def summary(report: GradeReport) -> str:
     for key, reason in sorted(report.refused_workers.items()):
         lines.append("  " + _("worker {worker} was not used: {reason}").format(
             worker=key, reason=reason))
+    lines.extend(_feedback_lines(report))
     if report.failed:
         n = len(report.failed)
-        lines.append(ngettext("FAILED TO GRADE: {n} submission",
-                              "FAILED TO GRADE: {n} submissions", n).format(n=n))
-        for student, reason in sorted(report.failed.items()):
-            lines.append(f"  {student}: {reason}")
+        lines.extend(_with_reasons(ngettext("FAILED TO GRADE: {n} submission",
+                                            "FAILED TO GRADE: {n} submissions", n).format(n=n),
+                                   report.failed))
     if report.log_file:
         lines.append(_("Log: {path}").format(path=report.log_file))
     return "\n".join(lines)

@@ -61,6 +61,12 @@ class GradedRecord:
     notebooks: dict = field(default_factory=dict)      # notebook name -> NotebookRows
     #: relative path -> bytes: the autograded folder
     files: dict = field(default_factory=dict)
+    #: relative path -> bytes: the feedback folder ``nbgrader generate_feedback`` would
+    #: write from these grades (only in a run with feedback), what it read from the
+    #: gradebook (:mod:`.feedback_basis`), or why it could not be written
+    feedback: dict = field(default_factory=dict)
+    feedback_basis: dict = field(default_factory=dict)
+    feedback_failure: str = ""
     #: why it failed ("" when graded), and whether nbgrader would stop the run
     failure: str = ""
     fatal: bool = False
@@ -71,21 +77,25 @@ class GradedRecord:
         return not self.failure
 
     def to_json(self) -> dict:
-        """Everything but the files (which travel as bytes)."""
+        """Everything but the files and the feedback (which travel as bytes)."""
         return {"student": self.student, "courses": list(self.courses),
                 "student_row": self.student_row,
                 "submission_row": self.submission_row, "timestamp": self.timestamp,
                 "missing": list(self.missing),
                 "notebooks": {name: rows.to_json() for name, rows in self.notebooks.items()},
-                "failure": self.failure, "fatal": self.fatal, "timings": dict(self.timings)}
+                "failure": self.failure, "fatal": self.fatal,
+                "feedback_failure": self.feedback_failure, "timings": dict(self.timings)}
 
     @classmethod
-    def from_json(cls, data: dict, files=None) -> "GradedRecord":
-        return cls(str(data["student"]), [str(c) for c in data.get("courses", [])],
-                   bool(data.get("student_row")),
-                   bool(data.get("submission_row")), data.get("timestamp"),
-                   [str(name) for name in data.get("missing", [])],
-                   {str(name): NotebookRows.from_json(rows)
-                    for name, rows in data.get("notebooks", {}).items()},
-                   dict(files or {}), str(data.get("failure") or ""), bool(data.get("fatal")),
-                   dict(data.get("timings") or {}))
+    def from_json(cls, data: dict, files=None, feedback=None) -> "GradedRecord":
+        return cls(str(data["student"]), courses=[str(c) for c in data.get("courses", [])],
+                   student_row=bool(data.get("student_row")),
+                   submission_row=bool(data.get("submission_row")),
+                   timestamp=data.get("timestamp"),
+                   missing=[str(name) for name in data.get("missing", [])],
+                   notebooks={str(name): NotebookRows.from_json(rows)
+                              for name, rows in data.get("notebooks", {}).items()},
+                   files=dict(files or {}), feedback=dict(feedback or {}),
+                   feedback_failure=str(data.get("feedback_failure") or ""),
+                   failure=str(data.get("failure") or ""), fatal=bool(data.get("fatal")),
+                   timings=dict(data.get("timings") or {}))

@@ -131,26 +131,43 @@ def _submission_rows(tables, student):
             .where(sub.c.student_id == student))
 
 
-def mark_untouched(path: str, student: str) -> None:
-    """Fill the scores, comments and penalties of ``student``'s fresh rows in the
-    replica at ``path`` with the markers above (scores nbgrader already set,
-    as the zeros of a missing notebook, are kept)."""
+def _rewrite(path: str, student: str, changes) -> None:
+    """Set, in ``student``'s rows of the replica at ``path``, each ``(table, column,
+    which, value)`` of ``changes``: ``column`` to ``value`` where ``which(column)``
+    holds (every row if ``which`` is None)."""
     tables = _tables()
     engine = _engine(path)
     try:
         with engine.begin() as db:
             ids = [row[0] for row in db.execute(_submission_rows(tables, student))]
-            grade, comment = tables["grade"], tables["comment"]
-            db.execute(grade.update().where(grade.c.notebook_id.in_(ids),
-                                            grade.c.auto_score.is_(None))
-                       .values(auto_score=UNTOUCHED_SCORE))
-            db.execute(comment.update().where(comment.c.notebook_id.in_(ids))
-                       .values(auto_comment=UNTOUCHED_COMMENT))
-            snb = tables["submitted_notebook"]
-            db.execute(snb.update().where(snb.c.id.in_(ids))
-                       .values(late_submission_penalty=UNTOUCHED_SCORE))
+            for name, column, which, value in changes:
+                table = tables[name]
+                owner = table.c.id if name == "submitted_notebook" else table.c.notebook_id
+                where = [owner.in_(ids)] + ([which(table.c[column])] if which else [])
+                db.execute(table.update().where(*where).values({column: value}))
     finally:
         engine.dispose()
+
+
+def mark_untouched(path: str, student: str) -> None:
+    """Fill the scores, comments and penalties of ``student``'s fresh rows in the
+    replica at ``path`` with the markers above (scores nbgrader already set,
+    as the zeros of a missing notebook, are kept)."""
+    _rewrite(path, student, [
+        ("grade", "auto_score", lambda column: column.is_(None), UNTOUCHED_SCORE),
+        ("comment", "auto_comment", None, UNTOUCHED_COMMENT),
+        ("submitted_notebook", "late_submission_penalty", None, UNTOUCHED_SCORE)])
+
+
+def unmark_untouched(path: str, student: str) -> None:
+    """Put back what fresh rows hold (no score, no comment, no penalty) where the
+    markers of :func:`mark_untouched` are still in ``student``'s rows, once they
+    have been read: the replica then reads as a first grading left it."""
+    _rewrite(path, student, [
+        ("grade", "auto_score", lambda column: column == UNTOUCHED_SCORE, None),
+        ("comment", "auto_comment", lambda column: column == UNTOUCHED_COMMENT, None),
+        ("submitted_notebook", "late_submission_penalty",
+         lambda column: column == UNTOUCHED_SCORE, None)])
 
 
 def written_rows(path: str, student: str) -> dict:

@@ -10,6 +10,7 @@ graded (:mod:`.state`) once its batch is committed. Nothing of a submission
 stays in memory once it is written.
 """
 
+import copy
 import gc
 import os
 import queue as queue_module
@@ -75,8 +76,9 @@ class Run:
         self.progress = None
         self.on_tail = on_tail
         self.tail_thread = None
+        self.feedback, self.feedback_converter = False, None
 
-    def setup(self, *, force, students, require_sandbox, local) -> list:
+    def setup(self, *, force, students, require_sandbox, local, feedback=False) -> list:
         """Load nbgrader as ``nbgrader autograde`` would; return the students to grade."""
         app = load_app(self.root, log_file=self.log_file)
         app.log.info("Student kernels: %s", self.report.sandbox)
@@ -136,6 +138,13 @@ class Run:
         self.app, self.converter, self.grader, self.grading = app, converter, grader, grading
         self.execute_class, self.pipeline = execute_class, pipeline
         self.require_sandbox, self.submitted = require_sandbox, submitted
+        self.feedback = feedback
+        if feedback:  # where and how the feedback folders are written, as nbgrader does
+            from nbgrader.converters import GenerateFeedback
+
+            self.feedback_converter = GenerateFeedback(coursedir=app.coursedir,
+                                                       config=copy.deepcopy(app.config))
+            self.feedback_converter.log = converter.log
         complete = set() if force else grade_state.graded_in_gradebook(db_url, self.assignment)
         # The content hash of a folder to grade anyway is computed when it is sent.
         self.hashes, self.unhashable, todo = {}, {}, []
@@ -154,7 +163,7 @@ class Run:
         entry = self.state.entry(self.assignment, student)
         folder = self.submitted[student]
         if force or entry is None or entry.get("fingerprint") != self.grading \
-                or student not in complete or not self._outputs_exist(student):
+                or student not in complete or not self._outputs_exist(student, entry):
             self.hashes[student] = [None, stat_signature(folder)]
             return False
         try:
@@ -171,10 +180,19 @@ class Run:
         if self.hashes[student][0] is None:
             self.hashes[student][0] = grade_state.tree_hash(self.submitted[student])
 
-    def _outputs_exist(self, student) -> bool:
+    def _outputs_exist(self, student, entry) -> bool:
+        """The autograded notebooks are there, and in a run with feedback their pages
+        (unless the last run left them to ``nbgrader generate_feedback``)."""
         dest = Path(self.converter._format_dest(self.assignment, student))
-        return all((dest / os.path.basename(f)).is_file()
-                   for f in self.converter.notebook_files(student))
+        pages = Path(self.feedback_converter._format_dest(self.assignment, student)) \
+            if self.feedback and not entry.get("feedback_left") else None
+        for notebook in self.converter.notebook_files(student):
+            name = os.path.basename(notebook)
+            if not (dest / name).is_file():
+                return False
+            if pages is not None and not (pages / (os.path.splitext(name)[0] + ".html")).is_file():
+                return False
+        return True
 
     def _task_budget(self) -> float:
         probe = self.execute_class(config=self.converter.config)
@@ -189,7 +207,8 @@ class Run:
     def grade(self, todo, pool, progress) -> None:
         gc.freeze()  # what setup loaded lives until the end (see runtime.long_lived_frozen)
         spec = early_harvest_spec(self.public_dir, self.report.seed, self.grader.cache_dir)
-        kit = build_kit(self.app, harvest_spec=spec, require_sandbox=self.require_sandbox)
+        kit = build_kit(self.app, harvest_spec=spec, require_sandbox=self.require_sandbox,
+                        feedback=self.feedback)
         pool.start(kit, prestart=len(todo) > pool.capacity)  # local workers are forked here
         self.report.refused_workers = pool.refusing
         plan_builder = PlanBuilder(self.grader, spec, publish=pool.publish_plan)

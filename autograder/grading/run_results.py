@@ -7,6 +7,10 @@ when it is full, when it has waited long enough, or at the end; only then are
 its students recorded as graded and counted on the progress bar. A student
 whose rows could not be written fails alone, its folder removed as nbgrader
 removes a failed one.
+
+In a run with feedback, the batch's feedback folders are written once its
+grades are in the gradebook, and before its students are recorded as graded:
+a run stopped in between grades them again.
 """
 
 import shutil
@@ -14,7 +18,7 @@ import time
 from pathlib import Path
 
 from ..i18n import _
-from .outcome import describe_error
+from .outcome import NO_FEEDBACK, describe_error
 from .tasks import write_public_files
 
 #: Students written to the gradebook in one transaction (at most).
@@ -85,14 +89,62 @@ class Results:
                 graded[record.student] = record
                 self._done(record, info, written - arrived)
         run = self.run
+        left = set(run.report.feedback_left)
+        if run.feedback and graded:
+            # graded, but with no page: not recorded, so that the next run writes one
+            failed.extend(self._write_feedback(graded))
+            graded = {s: r for s, r in graded.items() if s not in run.report.feedback_failed}
+            left = set(run.report.feedback_left)
         if failed:
             run.state.forget_many(run.assignment, failed)
         if graded:
             run.state.record_many(run.assignment, {
                 student: dict(submission=run.hashes[student][0], grading=run.grading,
                               seconds=record.timings.get("seconds"),
-                              signature=run.hashes[student][1])
+                              signature=run.hashes[student][1],
+                              feedback_left=student in left)
                 for student, record in graded.items()})
+
+    # -- feedback -----------------------------------------------------------------------
+    def _write_feedback(self, graded) -> list:
+        """The feedback folders of a written batch, where the page the worker wrote is
+        the page ``nbgrader generate_feedback`` would write from the real gradebook;
+        returns the students whose folder could not be written."""
+        from .feedback_basis import read_bases
+
+        run, report = self.run, self.run.report
+        failed = []
+        with self.writer.engine.connect() as db:
+            real = read_bases(db, run.assignment, [s for s, r in graded.items() if r.feedback])
+        for student, record in graded.items():
+            if not record.feedback:
+                report.feedback_failed[student] = record.feedback_failure or _(
+                    NO_FEEDBACK).format(error=_("the worker wrote none"))
+                failed.append(student)
+            elif real.get(student) != record.feedback_basis:
+                report.feedback_left.append(student)
+            else:
+                try:
+                    self._write_pages(record)
+                except OSError as exc:
+                    report.feedback_failed[student] = _(NO_FEEDBACK).format(
+                        error=describe_error(exc))
+                    failed.append(student)
+                else:
+                    report.feedback_written += 1
+        return failed
+
+    def _write_pages(self, record) -> None:
+        """Write the folder as ``generate_feedback`` updates it: the old one replaced
+        whole, nbgrader's permissions set."""
+        pages, assignment = self.run.feedback_converter, self.run.assignment
+        dest = Path(pages._format_dest(assignment, record.student))
+        if dest.exists():
+            pages.log.warning("Updating existing assignment: %s", dest)
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        write_public_files(record.feedback, str(dest))
+        pages.set_permissions(assignment, record.student)
 
     # -- bookkeeping ------------------------------------------------------------------
     def _discard(self, student) -> None:
@@ -123,6 +175,7 @@ class Results:
             "queued": round((started or 0.0) - info["submitted_wall"], 3),
             "execute": round(timings.get("execute", 0.0), 3),
             "finish": round(timings.get("finish", 0.0), 3),
+            "feedback": round(timings.get("feedback", 0.0), 3),
             "write": round(finish, 3),
             "cpu_worker": round(timings.get("cpu_worker", 0.0), 3),
             "cpu_kernels": round(timings.get("cpu_kernels", 0.0), 3),

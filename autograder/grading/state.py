@@ -243,12 +243,15 @@ class GradeState:
                                                     seconds=seconds, signature=signature)})
 
     def record_many(self, assignment, graded: dict) -> None:
-        """Record ``{student: dict(submission=, grading=, seconds=, signature=)}`` at once."""
+        """Record ``{student: dict(submission=, grading=, seconds=, signature=)}`` at once
+        (with ``feedback_left=True`` for a student whose feedback page is left to
+        ``nbgrader generate_feedback``)."""
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._append(assignment, {student: {
             "submission": info["submission"], "fingerprint": info["grading"],
             "stat": info.get("signature"), "graded_at": stamp,
             "seconds": None if info.get("seconds") is None else round(info["seconds"], 3),
+            **({"feedback_left": True} if info.get("feedback_left") else {}),
         } for student, info in graded.items()})
 
     def seconds(self, assignment, student):

@@ -12,12 +12,15 @@ of the course (:mod:`.worker_session`):
    while the previous submission ran;
 3. nbgrader's autograde pass with that execution replayed: the verdicts,
    diagnosis, messages and loss plot (``ApplyVerdicts``), ``SaveAutoGrades``
-   and the late penalties, into the replica.
+   and the late penalties, into the replica;
+4. in a run with feedback (``backprop grade --feedback``), nbgrader's
+   ``generate_feedback`` pass for this student, reading the grades just written
+   to the replica: the feedback folder, as that command would write it now.
 
-It returns a :class:`~.records.GradedRecord`: the rows nbgrader wrote and the
-autograded folder's files. The student's code runs only in the sandbox; the
-worker (an instructor's process) never sees ``solutions/`` or the real
-gradebook. A worker can be a local process or a Dask worker on another machine.
+It returns a :class:`~.records.GradedRecord`: the rows nbgrader wrote, the
+autograded folder's files and the feedback folder's. The student's code runs
+only in the sandbox; the worker (an instructor's process) never sees
+``solutions/`` or the real gradebook. A worker can be a local process or a Dask worker on another machine.
 
 Languages: everything the student reads (the execution's events, the verdicts,
 the feedback) is written in the language of the submission's assignment
@@ -30,6 +33,7 @@ for the worker process itself.
 from __future__ import annotations
 
 import fnmatch
+import glob
 import os
 import resource
 import shutil
@@ -47,7 +51,7 @@ from ..plan.execution import Execution
 from ..safe_files import read_tree
 from . import replica
 from .kernel_usage import KernelUsage
-from .outcome import describe_error
+from .outcome import NO_FEEDBACK, describe_error
 from .records import GradedRecord
 from .tasks import Task
 from .worker_session import sessions
@@ -173,6 +177,19 @@ def _missing(state, folder: Path) -> list:
     return sorted(name for name in names if not (folder / f"{name}.ipynb").exists())
 
 
+def _replica_basis(state, assignment: str, student: str) -> dict:
+    import sqlalchemy
+
+    from .feedback_basis import read_bases
+
+    engine = sqlalchemy.create_engine(f"sqlite:///{state.db_path}", future=True)
+    try:
+        with engine.connect() as db:
+            return read_bases(db, assignment, [student]).get(student, {})
+    finally:
+        engine.dispose()
+
+
 def _instructor(kit):
     """Within this block, texts are in the instructor's language (the kit's)."""
     return i18n.language(getattr(kit, "language", None) or i18n.DEFAULT)
@@ -237,6 +254,17 @@ def grade_task(task: Task, kit, plan) -> GradedRecord:
     record.missing = _missing(state, folder)
     if record.ok:
         record.files = read_tree(dest, MAX_RESULT_BYTES, max_files=10_000, max_depth=64)
+        if kit.feedback:
+            mark = time.monotonic()
+            try:
+                replica.unmark_untouched(str(state.db_path), student)
+                with i18n.language(assignment_language(kit.assignment)):
+                    record.feedback = feedback_folder(state, kit.assignment, student)
+                record.feedback_basis = _replica_basis(state, kit.assignment, student)
+            except Exception as exc:  # noqa: BLE001 - the grades stand; the page is missing
+                with _instructor(kit):
+                    record.feedback_failure = _(NO_FEEDBACK).format(error=describe_error(exc))
+            timings["feedback"] = time.monotonic() - mark
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(dest, ignore_errors=True)
     timings.update(seconds=time.monotonic() - began, started=wall,
@@ -245,6 +273,24 @@ def grade_task(task: Task, kit, plan) -> GradedRecord:
                    worker=worker_name())
     record.timings = timings
     return record
+
+
+def feedback_folder(state, assignment: str, student: str) -> dict:
+    """The feedback folder of ``student`` as ``nbgrader generate_feedback`` writes it
+    from the autograded folder and the grades in this thread's replica: the
+    autograded folder's other files, then one page per notebook."""
+    converter = state.feedback_converter()
+    source = converter._format_source(assignment, student)
+    dest = Path(converter._format_dest(assignment, student))
+    shutil.rmtree(dest, ignore_errors=True)
+    try:
+        converter.init_assignment(assignment, student)
+        pattern = os.path.join(source, converter.coursedir.notebook_id + ".ipynb")
+        for notebook in sorted(glob.glob(pattern)):
+            converter.convert_single_notebook(notebook)
+        return read_tree(dest, MAX_RESULT_BYTES, max_files=10_000, max_depth=64)
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
 
 
 def retire(token: str) -> bool:

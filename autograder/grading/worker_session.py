@@ -67,6 +67,19 @@ def _replica_converter_class():
     return ReplicaAutograde
 
 
+def local_page_templates(cfg) -> None:
+    """Template folders of the feedback page that are not on this machine (the
+    coordinator's install of nbgrader or of this package lies elsewhere) become
+    this machine's, as the course's setup names them."""
+    from ..pipeline.setup import page_templates
+
+    here = page_templates()
+    for section, key in here:
+        configured = cfg[section].get(key)
+        if configured is None or not all(os.path.isdir(p) for p in configured):
+            cfg[section][key] = here[section, key]
+
+
 class ThreadState:
     """One worker thread's converter, gradebook replica and warm kernels."""
 
@@ -97,6 +110,25 @@ class ThreadState:
         self.prestart = True
         self.execute_class = with_warm_kernels(execute_class, self.warm,
                                                start_next=self.start_next_kernel)
+        self._feedback = None
+
+    def feedback_converter(self):
+        """nbgrader's ``generate_feedback`` converter, reading this thread's replica,
+        set up once as its ``start()`` sets it up (writer, exporter, preprocessors)."""
+        if self._feedback is None:
+            from nbconvert.writers import FilesWriter
+            from nbgrader.converters import GenerateFeedback
+
+            converter = GenerateFeedback(coursedir=self.converter.coursedir,
+                                         config=copy.deepcopy(self.session.config))
+            converter.log = self.session.log
+            converter.writer = FilesWriter(parent=converter, config=converter.config)
+            converter.exporter = converter.exporter_class(parent=converter,
+                                                          config=converter.config)
+            for step in converter.preprocessors:
+                converter.exporter.register_preprocessor(step)
+            self._feedback = converter
+        return self._feedback
 
     def start_next_kernel(self) -> None:
         """Start the kernel of this thread's next submission (if one is expected)."""
@@ -159,6 +191,8 @@ class WorkerSession:
             cfg.SandboxedKernelManager.package_dir = str(PACKAGE_DIR)
         if self.kit.require_sandbox:
             cfg.SandboxedKernelManager.require_sandbox = True
+        if self.kit.feedback:
+            local_page_templates(cfg)
         return cfg
 
     def _kernel_name(self) -> str:

@@ -54,6 +54,23 @@ AUTOGRADE = [GuardedExecute, SanitizeStudentOutputs, ClearMetadataPreprocessor, 
 STUDENT_HTML = "autograder.pipeline.student_html"
 
 
+def page_templates() -> dict:
+    """The template folders of the course's HTML pages on this machine, by
+    ``(section, setting)``: nbgrader's own templates first, so that its formgrader
+    finds them, then the course's (which replace nbconvert's MathJax macro); and
+    where the feedback page finds nbgrader's ('feedback/index.html.j2') and its CSS."""
+    import nbgrader
+
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    return {
+        ("HTMLExporter", "extra_template_basedirs"): [str(formgrader / "templates"),
+                                                      str(TEMPLATES)],
+        ("FeedbackExporter", "extra_template_paths"): [
+            str(formgrader / "templates"),
+            str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")],
+    }
+
+
 def configure(c, course_root, assignment=ASSIGNMENT):
     """Fill the nbgrader config ``c`` for the course rooted at ``course_root``."""
     root = Path(course_root).resolve()
@@ -85,23 +102,14 @@ def configure(c, course_root, assignment=ASSIGNMENT):
 
     # Feedback and formgrader pages: a submission's outputs and Markdown made inert (the
     # grader's verdicts kept as written), maths as MathML (no script, no CDN), check cells
-    # show their verdicts, the feedback's summary names the items. nbgrader's own
-    # templates stay first, so its formgrader finds them; the course's replace
-    # nbconvert's MathJax macro.
-    import nbgrader
-
-    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    c.HTMLExporter.extra_template_basedirs = [str(nbgrader_templates / "templates"),
-                                              str(TEMPLATES)]
+    # show their verdicts, the feedback's summary names the items.
+    for (section, key), folders in page_templates().items():
+        c[section][key] = folders
     c.HTMLExporter.preprocessors = [f"{STUDENT_HTML}.SanitizeStudentOutputs"]
     c.HTMLExporter.filters = {"backprop_math_style": "autograder.pipeline.feedback.math_style",
                               "markdown2html": f"{STUDENT_HTML}.markdown2html"}
     c.GenerateFeedback.exporter_class = FeedbackExporter
     c.FeedbackExporter.template_name = TEMPLATE
-    # where the course's page finds nbgrader's ('feedback/index.html.j2') and its CSS
-    c.FeedbackExporter.extra_template_paths = [
-        str(nbgrader_templates / "templates"),
-        str(nbgrader_templates / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
 
     # The public files (data_prep.py, binary.csv) of the release: every edition ships the
     # same bytes, so the assignment's own release, or any edition's that exists, serves.

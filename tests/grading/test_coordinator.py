@@ -49,8 +49,8 @@ def template(tmp_path_factory):
 @pytest.fixture(scope="module")
 def graded_pair(template, tmp_path_factory):
     """The class graded by plain, sequential ``nbgrader autograde`` and by
-    ``backprop grade`` with two workers, started together (so that both run
-    the same code even while the package is being edited)."""
+    ``backprop grade --feedback`` with two workers, started together (so that
+    both run the same code even while the package is being edited)."""
     folder = tmp_path_factory.mktemp("graded")
     sequential, parallel = clone(template, folder / "sequential"), clone(template, folder / "parallel")
     for course in (sequential, parallel):
@@ -58,7 +58,7 @@ def graded_pair(template, tmp_path_factory):
     stock = subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
                              cwd=sequential, env=tool_env(), stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
-    ours = run_backprop(["grade", ASSIGNMENT, "--workers", 2], course=parallel)
+    ours = run_backprop(["grade", ASSIGNMENT, "--workers", 2, "--feedback"], course=parallel)
     log, _ = stock.communicate(timeout=900)
     assert stock.returncode == 0, log[-3000:]
     return sequential, (parallel, ours)
@@ -90,8 +90,10 @@ def test_parallel_run_succeeds_and_reports(parallel):
     logs = "".join(path.read_text() for path in (course / ".backprop" / "logs").glob("*.log"))
     assert f"Student kernels: {describe_sandbox()}" in logs
     assert "4/4" in result.stderr  # the progress line
+    assert "Wrote the feedback of 4 submissions to feedback/<student>/backprop/" in result.stdout
     last = json.loads((course / ".backprop" / "last-run.json").read_text())
     assert sorted(last["graded"]) == sorted(name for name, _ in CLASS)
+    assert last["feedback_written"] == 4 and not last["feedback_left"]
     assert len(last["workers"]) == 2
     assert all(w["kernel_peak_rss"] > 0 for w in last["workers"].values())
     # kernels were started ahead of their submissions (one per worker at start,
@@ -141,6 +143,103 @@ def test_same_autograded_notebooks(sequential, parallel):
                                "backprop-results.json").read_text())["items"]
                    for c in (sequential, course)]
         assert results[0] == results[1]
+
+
+def _tree(folder: Path) -> dict:
+    """Every file under ``folder``: its bytes and permission bits."""
+    return {str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mode & 0o7777)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def _generate_feedback(course, *args):
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", ASSIGNMENT,
+                           *args], cwd=course, env=tool_env(), capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_same_feedback_as_nbgrader_generate_feedback(parallel, tmp_path):
+    """The workers' pages are the ones ``nbgrader generate_feedback`` writes from
+    the same autograded folders and gradebook (a copy of the course, so that
+    the command writes its own)."""
+    course, _ = parallel
+    stock = clone(course, tmp_path / "stock")
+    shutil.rmtree(stock / "feedback")
+    _generate_feedback(stock)
+    expected, got = _tree(stock / "feedback"), _tree(course / "feedback")
+    pages = sorted(name for name in expected if name.endswith(".html"))
+    assert pages == sorted(f"{s}/{ASSIGNMENT}/{NOTEBOOK}.html" for s, _ in CLASS)
+    assert len(expected) > len(pages)  # the autograded folder's other files are copied too
+    assert got == expected
+
+
+FEEDBACK_REFUSED = """
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
+
+
+class RefusePage(NbGraderPreprocessor):
+    def preprocess(self, nb, resources):
+        if resources["nbgrader"]["student"] == "untouched":
+            raise RuntimeError("no page for the test")
+        return nb, resources
+
+
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, RefusePage]
+"""
+
+
+@pytest.mark.slow
+def test_feedback_the_workers_cannot_stand_for_is_left_alone(parallel, tmp_path):
+    """A manual grade the workers do not see leaves the student's page to nbgrader;
+    a page that fails is named, and its grades stand; a missing page is regraded."""
+    from nbgrader.api import Gradebook
+
+    course = clone(parallel[0], tmp_path / "course")
+    shutil.copytree(parallel[0] / ".backprop", course / ".backprop",
+                    ignore=shutil.ignore_patterns("logs", "*.lock"))
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(FEEDBACK_REFUSED)
+    page = course / "feedback" / "{}" / ASSIGNMENT / f"{NOTEBOOK}.html"
+    with Gradebook(db_url(course)) as gradebook:
+        grade = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "raises").grades[0]
+        grade.manual_score = grade.max_score
+        gradebook.db.commit()
+    before = {s: Path(str(page).format(s)).read_bytes() for s, _ in CLASS}
+    Path(str(page).format("perfect")).unlink()
+
+    run = run_backprop(["grade", ASSIGNMENT, "--workers", 2, "--feedback", "--force",
+                        "--student", "raises", "--student", "perfect",
+                        "--student", "untouched"], course=course)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Graded 3 submissions" in run.stdout
+    assert "Wrote the feedback of 1 submission to" in run.stdout
+    assert "1 submission has grades in the gradebook that the workers do not see" in run.stdout
+    assert "NO FEEDBACK: 1 graded submission" in run.stdout
+    assert "untouched: its feedback could not be written: RuntimeError: no page for the test" \
+        in run.stdout
+    last = json.loads((course / ".backprop" / "last-run.json").read_text())
+    assert last["feedback_left"] == ["raises"] and list(last["feedback_failed"]) == ["untouched"]
+    assert sorted(last["graded"]) == ["perfect", "raises", "untouched"]
+    assert Path(str(page).format("perfect")).read_bytes().rstrip().endswith(b"</html>")
+    assert Path(str(page).format("raises")).read_bytes() == before["raises"]  # left as it was
+    assert Path(str(page).format("untouched")).read_bytes() == before["untouched"]
+    # the raises page had to be left: nbgrader's own page now differs from it
+    _generate_feedback(course, "--force", "--student", "raises")
+    assert Path(str(page).format("raises")).read_bytes() != before["raises"]
+
+    # a run with feedback regrades only the submissions with no page written: one
+    # whose page is missing, one whose page failed (and fails again); not one whose
+    # page was left to nbgrader, even with its page gone
+    Path(str(page).format("sign_error")).unlink()
+    Path(str(page).format("raises")).unlink()
+    again = run_backprop(["grade", ASSIGNMENT, "--workers", 2, "--feedback"], course=course)
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "Graded 2 submissions" in again.stdout, again.stdout + again.stderr
+    last = json.loads((course / ".backprop" / "last-run.json").read_text())
+    assert sorted(last["graded"]) == ["sign_error", "untouched"]
+    assert Path(str(page).format("sign_error")).read_bytes().rstrip().endswith(b"</html>")
 
 
 # -- incremental runs ---------------------------------------------------------------------

@@ -136,7 +136,8 @@ def test_dask_cluster_grades_like_the_local_pool(cluster, template, tmp_path):
     local = clone(template, tmp_path / "local")
     remote = clone(template, tmp_path / "remote")
 
-    on_dask = run_backprop(["grade", ASSIGNMENT, "--scheduler", cluster], course=remote)
+    on_dask = run_backprop(["grade", ASSIGNMENT, "--scheduler", cluster, "--feedback"],
+                           course=remote)
     assert on_dask.returncode == 0, on_dask.stdout + on_dask.stderr
     assert "Dask cluster" in on_dask.stdout and "2 worker threads" in on_dask.stdout
     assert "plain TCP" not in on_dask.stderr  # loopback: nothing to warn about
@@ -144,8 +145,14 @@ def test_dask_cluster_grades_like_the_local_pool(cluster, template, tmp_path):
     assert sorted(last["graded"]) == sorted(name for name, _ in CLASS)
     assert sum(w["tasks"] for w in last["workers"].values()) == len(CLASS)
 
-    on_pool = run_backprop(["grade", ASSIGNMENT, "--workers", 2], course=local)
+    on_pool = run_backprop(["grade", ASSIGNMENT, "--workers", 2, "--feedback"], course=local)
     assert on_pool.returncode == 0, on_pool.stdout + on_pool.stderr
+    for run in (on_dask, on_pool):
+        assert f"Wrote the feedback of {len(CLASS)} submissions" in run.stdout
+    pages = {course: {str(p.relative_to(course)): (p.read_bytes(), p.stat().st_mode)
+                      for p in sorted((course / "feedback").rglob("*")) if p.is_file()}
+             for course in (remote, local)}
+    assert len(pages[remote]) > len(CLASS) and pages[remote] == pages[local]
 
     assert gradebook_table(remote) == gradebook_table(local)
     assert gradebook_dump(db_url(remote)) == gradebook_dump(db_url(local))
