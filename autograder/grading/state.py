@@ -243,9 +243,8 @@ class GradeState:
                                                     seconds=seconds, signature=signature)})
 
     def record_many(self, assignment, graded: dict) -> None:
-        """Record ``{student: dict(submission=, grading=, seconds=, signature=)}`` at once
-        (with ``feedback_left=True`` for a student whose feedback page is left to
-        ``nbgrader generate_feedback``)."""
+        """Record ``{student: dict(submission=, grading=, seconds=, signature=,
+        feedback_left=)}`` at once (the last: the page is left to generate_feedback)."""
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._append(assignment, {student: {
             "submission": info["submission"], "fingerprint": info["grading"],
