@@ -89,12 +89,11 @@ class Results:
                 graded[record.student] = record
                 self._done(record, info, written - arrived)
         run = self.run
-        left = set(run.report.feedback_left)
         if run.feedback and graded:
             # graded, but with no page: not recorded, so that the next run writes one
             failed.extend(self._write_feedback(graded))
             graded = {s: r for s, r in graded.items() if s not in run.report.feedback_failed}
-            left = set(run.report.feedback_left)
+        left = set(run.report.feedback_left)
         if failed:
             run.state.forget_many(run.assignment, failed)
         if graded:
